@@ -1,0 +1,82 @@
+import type { MutationRejectedError } from "./errors.js";
+import type {
+  ActionArgs,
+  ActionResult,
+  AnyStoreDefinition,
+  MutatorArgs,
+  SchemasOf,
+} from "./schema/define-store.js";
+import type { ReadTransaction } from "./store/transaction.js";
+import type { SyncStatus } from "./sync/status.js";
+
+/** What `store.mutate.<name>(args)` resolves to, once the local effect is visible and persisted. */
+export interface MutationHandle {
+  /** This client's id for the mutation (1, 2, 3… with no gaps). */
+  readonly id: number;
+  /**
+   * Resolves when the server has applied the mutation and this client holds the resulting state;
+   * rejects with a `MutationRejectedError` carrying the server's code and message.
+   */
+  readonly confirmed: Promise<void>;
+}
+
+/** A query: reads through a transaction and returns a JSON-like result. */
+export type Query<D extends AnyStoreDefinition, TResult> = (
+  tx: ReadTransaction<SchemasOf<D>>,
+) => Promise<TResult>;
+
+/** Options of `store.subscribe`. */
+export interface SubscribeOptions<TResult> {
+  /** Called with the first result and then whenever the result changes (deep comparison). */
+  onData: (result: TResult) => void;
+  /** Called when the query throws. @default reports to the store's `onError` */
+  onError?: (error: unknown) => void;
+}
+
+/** One key-level change delivered by `store.watch`. */
+export type KeyDiff =
+  | { readonly op: "add"; readonly key: string; readonly newValue: unknown }
+  | { readonly op: "change"; readonly key: string; readonly oldValue: unknown; readonly newValue: unknown }
+  | { readonly op: "del"; readonly key: string; readonly oldValue: unknown };
+
+/** The typed mutators of a definition. */
+export type MutateApi<D extends AnyStoreDefinition> = {
+  readonly [K in keyof D["mutatorDefs"] & string]: (args: MutatorArgs<D, K>) => Promise<MutationHandle>;
+};
+
+/** The typed actions of a definition. */
+export type ActionApi<D extends AnyStoreDefinition> = {
+  readonly [K in keyof D["actionDefs"] & string]: (args: ActionArgs<D, K>) => Promise<ActionResult<D, K>>;
+};
+
+/** A local-first store of one space for one user, as returned by `createStore`. */
+export interface Store<D extends AnyStoreDefinition> {
+  readonly definition: D;
+  /** `{store}/{instance}`. */
+  readonly spaceId: string;
+  readonly userId: string;
+  readonly clientId: string;
+  /** Resolves once persisted state is loaded (reads before it wait for it). */
+  readonly ready: Promise<void>;
+  /** Typed mutators: run locally at once, then pushed to the server. */
+  readonly mutate: MutateApi<D>;
+  /** Typed server-only actions; reject with `OfflineError` when offline. */
+  readonly action: ActionApi<D>;
+  /** Runs a query once over the current view (base + pending). */
+  query<TResult>(query: Query<D, TResult>): Promise<TResult>;
+  /** Runs `query` now and again when a key it read changes; calls `onData` when its result changes. */
+  subscribe<TResult>(
+    query: Query<D, TResult>,
+    options: SubscribeOptions<TResult> | ((result: TResult) => void),
+  ): () => void;
+  /** Key-level diffs under `prefix`, after every change that touches it. */
+  watch(prefix: string, onChange: (diffs: readonly KeyDiff[]) => void): () => void;
+  /** Current sync status (a new object on each change). */
+  readonly status: SyncStatus;
+  /** Calls `listener` whenever `status` changes. */
+  onStatusChange(listener: (status: SyncStatus) => void): () => void;
+  /** Calls `listener` for each mutation the server rejected. */
+  onRejection(listener: (error: MutationRejectedError) => void): () => void;
+  /** Stops syncing and releases resources; persisted state stays. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,10 @@
+export * from "./errors.js";
+export * from "./schema/keys.js";
+export * from "./schema/key-pattern.js";
+export * from "./schema/define-store.js";
+export type * from "./store/transaction.js";
+export type * from "./store/server-update.js";
+export type * from "./sync/status.js";
+export type * from "./client-types.js";
+export * from "./protocol/messages.js";
+export * from "./protocol/codec.js";

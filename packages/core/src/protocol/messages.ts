@@ -1,0 +1,170 @@
+import { z } from "zod";
+
+/**
+ * The wire protocol: JSON messages over WebSocket, the same bodies over HTTP. Wire names are
+ * snake_case and stable; docs/PROTOCOL.md describes them and must change with this file.
+ */
+
+/** Current protocol version, sent nowhere yet; bump with incompatible changes. */
+export const PROTOCOL_VERSION = 1;
+
+const jsonValue: z.ZodType<unknown> = z.unknown();
+
+/** One mutation as pushed by a client. */
+export const wireMutation = z.object({
+  id: z.number().int().positive(),
+  name: z.string(),
+  args: jsonValue,
+  timestamp: z.number(),
+});
+export type WireMutation = z.infer<typeof wireMutation>;
+
+/** A change to apply to a client's base state. */
+export const patchOp = z.discriminatedUnion("op", [
+  z.object({ op: z.literal("set"), key: z.string(), value: jsonValue }),
+  z.object({ op: z.literal("del"), key: z.string() }),
+  z.object({ op: z.literal("reset") }),
+]);
+export type PatchOp = z.infer<typeof patchOp>;
+
+// ---- client → server ----
+
+export const connectMessage = z.object({
+  type: z.literal("connect"),
+  /** `{store}/{instance}`, e.g. `todo/list-42`. */
+  space: z.string(),
+  client_id: z.string(),
+  auth: z.string().optional(),
+  history_id: z.string().nullable(),
+  base_version: z.number().int().nonnegative(),
+  last_mutation_id: z.number().int().nonnegative(),
+  schema_version: z.number().int(),
+});
+export const pushMessage = z.object({
+  type: z.literal("push"),
+  client_id: z.string(),
+  mutations: z.array(wireMutation),
+});
+export const pullMessage = z.object({
+  type: z.literal("pull"),
+  client_id: z.string(),
+  base_version: z.number().int().nonnegative(),
+});
+export const actionMessage = z.object({
+  type: z.literal("action"),
+  request_id: z.string(),
+  name: z.string(),
+  args: jsonValue,
+});
+export const pingMessage = z.object({ type: z.literal("ping") });
+
+export const clientMessage = z.discriminatedUnion("type", [
+  connectMessage,
+  pushMessage,
+  pullMessage,
+  actionMessage,
+  pingMessage,
+]);
+export type ConnectMessage = z.infer<typeof connectMessage>;
+export type PushMessage = z.infer<typeof pushMessage>;
+export type PullMessage = z.infer<typeof pullMessage>;
+export type ActionMessage = z.infer<typeof actionMessage>;
+export type PingMessage = z.infer<typeof pingMessage>;
+export type ClientMessage = z.infer<typeof clientMessage>;
+
+// ---- server → client ----
+
+/** Error codes that travel on the wire. */
+export const wireErrorCode = z.enum([
+  // mutation rejections (mutation_error)
+  "unknown_mutator",
+  "invalid_args",
+  "invalid_value",
+  "unknown_key",
+  "mutator_failed",
+  "permission_denied",
+  // action failures (action_result)
+  "unknown_action",
+  "action_failed",
+  // protocol errors (error)
+  "bad_message",
+  "frame_too_large",
+  "not_connected",
+  "already_connected",
+  "unauthenticated",
+  "unauthorized",
+  "unknown_space",
+  "unsupported_schema_version",
+  "mutation_gap",
+  "too_many_mutations",
+  "key_too_large",
+  "value_too_large",
+  "rate_limited",
+  "internal",
+]);
+export type WireErrorCode = z.infer<typeof wireErrorCode>;
+
+export const connectedMessage = z.object({
+  type: z.literal("connected"),
+  history_id: z.string(),
+  version: z.number().int().nonnegative(),
+  /** The server's last processed mutation id for this client (0 if unknown). */
+  last_mutation_id: z.number().int().nonnegative(),
+});
+const pokeBody = {
+  /** Oldest version whose changes the patches include; `0` with a leading `reset` patch. */
+  min_included_version: z.number().int().nonnegative(),
+  max_included_version: z.number().int().nonnegative(),
+  patches: z.array(patchOp),
+  /** Only the receiving user's clients. */
+  client_id_to_last_mutation_id: z.record(z.string(), z.number().int().nonnegative()),
+};
+export const pokeMessage = z.object({ type: z.literal("poke"), ...pokeBody });
+export const pullResponseMessage = z.object({ type: z.literal("pull_response"), ...pokeBody });
+export const mutationErrorMessage = z.object({
+  type: z.literal("mutation_error"),
+  client_id: z.string(),
+  mutation_id: z.number().int().positive(),
+  code: wireErrorCode,
+  message: z.string(),
+});
+export const actionResultMessage = z.discriminatedUnion("ok", [
+  z.object({
+    type: z.literal("action_result"),
+    request_id: z.string(),
+    ok: z.literal(true),
+    result: jsonValue,
+  }),
+  z.object({
+    type: z.literal("action_result"),
+    request_id: z.string(),
+    ok: z.literal(false),
+    error: z.object({ code: wireErrorCode, message: z.string() }),
+  }),
+]);
+export const errorMessage = z.object({
+  type: z.literal("error"),
+  code: wireErrorCode,
+  message: z.string(),
+  /** With `mutation_gap`: the server's last processed id, so the client re-pushes after it. */
+  last_mutation_id: z.number().int().nonnegative().optional(),
+});
+export const pongMessage = z.object({ type: z.literal("pong") });
+
+export const serverMessage = z.union([
+  connectedMessage,
+  pokeMessage,
+  pullResponseMessage,
+  mutationErrorMessage,
+  actionResultMessage,
+  errorMessage,
+  pongMessage,
+]);
+export type ConnectedMessage = z.infer<typeof connectedMessage>;
+export type PokeMessage = z.infer<typeof pokeMessage>;
+export type PullResponseMessage = z.infer<typeof pullResponseMessage>;
+export type MutationErrorMessage = z.infer<typeof mutationErrorMessage>;
+export type ActionResultMessage = z.infer<typeof actionResultMessage>;
+export type ErrorMessage = z.infer<typeof errorMessage>;
+export type PongMessage = z.infer<typeof pongMessage>;
+export type ServerMessage = z.infer<typeof serverMessage>;

@@ -1,0 +1,156 @@
+import type { z } from "zod";
+import type { WriteTransaction } from "../store/transaction.js";
+import { compilePatterns, type CompiledPattern, type KeySchemas } from "./key-pattern.js";
+
+/** A mutator: zod-typed arguments and a deterministic function over a write transaction. */
+export interface MutatorDef<S extends KeySchemas, TArgs extends z.ZodType> {
+  readonly args: TArgs;
+  readonly run: (tx: WriteTransaction<S>, args: z.output<TArgs>) => void | Promise<void>;
+}
+
+/** What an action receives beside its transaction and arguments. */
+export interface ActionContext {
+  readonly userId: string;
+  /** The space the action runs in, `{store}/{instance}`. */
+  readonly spaceId: string;
+}
+
+/**
+ * A server-only action: zod-typed arguments, full access to the space (`$$so/` included) and a
+ * result. Not optimistic, not replayed; its writes commit as a new version.
+ */
+export interface ActionDef<S extends KeySchemas, TArgs extends z.ZodType, TResult> {
+  readonly args: TArgs;
+  readonly run: (tx: WriteTransaction<S>, args: z.output<TArgs>, ctx: ActionContext) => Promise<TResult>;
+}
+
+/** Any mutator definition of schemas `S`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyMutatorDef<S extends KeySchemas = KeySchemas> = MutatorDef<S, any>;
+/** Any action definition of schemas `S`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyActionDef<S extends KeySchemas = KeySchemas> = ActionDef<S, any, any>;
+
+/** The mutators of a store, keyed by name. */
+export type MutatorDefs<S extends KeySchemas> = Record<string, AnyMutatorDef<S>>;
+/** The actions of a store, keyed by name. */
+export type ActionDefs<S extends KeySchemas> = Record<string, AnyActionDef<S>>;
+
+/**
+ * A store definition: key schemas, mutators and actions in one place, shared by client and server.
+ * Build it with `defineStore(...).mutators(...).actions(...)`.
+ */
+export interface StoreDefinition<
+  S extends KeySchemas = KeySchemas,
+  M extends MutatorDefs<S> = MutatorDefs<S>,
+  A extends ActionDefs<S> = ActionDefs<S>,
+> {
+  /** Store type id: the first part of every space id (`{name}/{instance}`). No `/`. */
+  readonly name: string;
+  /** Bumped when the schema changes incompatibly; old clients are told to reload. */
+  readonly schemaVersion: number;
+  readonly keys: S;
+  readonly mutatorDefs: M;
+  readonly actionDefs: A;
+  /** Patterns compiled for run-time lookup, most specific first. */
+  readonly patterns: readonly CompiledPattern[];
+}
+
+/** A definition that can still receive its mutators and actions. */
+export interface StoreDefinitionBuilder<
+  S extends KeySchemas,
+  M extends MutatorDefs<S>,
+  A extends ActionDefs<S>,
+> extends StoreDefinition<S, M, A> {
+  /** Adds mutators. Each is `{ args: zodSchema, run: (tx, args) => … }`. */
+  mutators<TArgs extends Record<string, z.ZodType>>(defs: {
+    [K in keyof TArgs]: MutatorDef<S, TArgs[K]>;
+  }): StoreDefinitionBuilder<S, M & { [K in keyof TArgs]: MutatorDef<S, TArgs[K]> }, A>;
+  /**
+   * Adds server-only actions, built with the `action(argsSchema, run)` helper handed to `build`
+   * (a helper, so each action's result type is inferred from its `run`).
+   */
+  actions<TNew extends ActionDefs<S>>(
+    build: (action: ActionFactory<S>) => TNew,
+  ): StoreDefinitionBuilder<S, M, A & TNew>;
+}
+
+/** Makes one action definition; its result type is inferred from `run`. */
+export type ActionFactory<S extends KeySchemas> = <TArgs extends z.ZodType, TResult>(
+  args: TArgs,
+  run: (tx: WriteTransaction<S>, args: z.output<TArgs>, ctx: ActionContext) => Promise<TResult>,
+) => ActionDef<S, TArgs, TResult>;
+
+/** Options of `defineStore`. */
+export interface DefineStoreOptions<S extends KeySchemas> {
+  /** Store type id, e.g. `"todo"`. */
+  name: string;
+  /** @default 1 */
+  schemaVersion?: number;
+  /** Key pattern → zod schema, e.g. `{ "todos/*": Todo, "$$pu/*\/filter": Filter }`. */
+  keys: S;
+}
+
+/**
+ * Starts a store definition from its key schemas.
+ *
+ * @example
+ * const todo = defineStore({ name: "todo", keys: { "todos/*": Todo } }).mutators({
+ *   addTodo: { args: z.object({ id: z.string(), text: z.string() }),
+ *              run: (tx, a) => tx.set(`todos/${a.id}`, { id: a.id, text: a.text, done: false }) },
+ * });
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export function defineStore<S extends KeySchemas>(
+  options: DefineStoreOptions<S>,
+): StoreDefinitionBuilder<S, {}, {}> {
+  if (options.name.length === 0 || options.name.includes("/")) {
+    throw new Error(`Store name must be non-empty and contain no "/": ${JSON.stringify(options.name)}`);
+  }
+  return build(options.name, options.schemaVersion ?? 1, options.keys, {}, {});
+}
+
+function build<S extends KeySchemas, M extends MutatorDefs<S>, A extends ActionDefs<S>>(
+  name: string,
+  schemaVersion: number,
+  keys: S,
+  mutatorDefs: M,
+  actionDefs: A,
+): StoreDefinitionBuilder<S, M, A> {
+  return {
+    name,
+    schemaVersion,
+    keys,
+    mutatorDefs,
+    actionDefs,
+    patterns: compilePatterns(keys),
+    mutators(defs) {
+      return build(name, schemaVersion, keys, { ...mutatorDefs, ...defs }, actionDefs);
+    },
+    actions(make) {
+      const defs = make((args, run) => ({ args, run }));
+      return build(name, schemaVersion, keys, mutatorDefs, { ...actionDefs, ...defs });
+    },
+  };
+}
+
+/** Any store definition, whatever its schemas, mutators and actions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyStoreDefinition = StoreDefinition<any, any, any>;
+
+/** Mutator names of a definition. */
+export type MutatorNames<D extends AnyStoreDefinition> = keyof D["mutatorDefs"] & string;
+/** Key schemas of a definition. */
+export type SchemasOf<D extends AnyStoreDefinition> = D["keys"];
+/** The argument type a caller passes to mutator `K` (zod input). */
+export type MutatorArgs<D extends AnyStoreDefinition, K extends keyof D["mutatorDefs"]> = z.input<
+  D["mutatorDefs"][K]["args"]
+>;
+/** The argument type a caller passes to action `K` (zod input). */
+export type ActionArgs<D extends AnyStoreDefinition, K extends keyof D["actionDefs"]> = z.input<
+  D["actionDefs"][K]["args"]
+>;
+/** The result type of action `K`. */
+export type ActionResult<D extends AnyStoreDefinition, K extends keyof D["actionDefs"]> = Awaited<
+  ReturnType<D["actionDefs"][K]["run"]>
+>;
