@@ -5,7 +5,7 @@ import { defineStore, type ActionResult, type MutatorArgs } from "./define-store
 const Todo = z.object({ id: z.string(), text: z.string(), done: z.boolean() });
 const Filter = z.enum(["all", "active", "done"]);
 
-const todo = defineStore({ name: "todo", keys: { "todos/*": Todo, "$$pu/*/filter": Filter } })
+export const todo = defineStore({ name: "todo", keys: { "todos/*": Todo, "$$pu/*/filter": Filter } })
   .mutators({
     addTodo: {
       args: z.object({ id: z.string(), text: z.string() }),

@@ -21,7 +21,7 @@ export function privateKey<TUser extends string, TRest extends string>(
   if (userId.length === 0 || userId.includes("/")) {
     throw new Error(`Invalid user id for a private key: ${JSON.stringify(userId)}`);
   }
-  return `${PRIVATE_PREFIX}${userId}/${rest}` as `$$pu/${TUser}/${TRest}`;
+  return `$$pu/${userId}/${rest}`;
 }
 
 /** The key of `rest` in the server-only area: `$$so/{rest}`. */
