@@ -100,10 +100,9 @@ export interface DefineStoreOptions<S extends KeySchemas> {
  *              run: (tx, a) => tx.set(`todos/${a.id}`, { id: a.id, text: a.text, done: false }) },
  * });
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export function defineStore<S extends KeySchemas>(
   options: DefineStoreOptions<S>,
-): StoreDefinitionBuilder<S, {}, {}> {
+): StoreDefinitionBuilder<S, Record<never, never>, Record<never, never>> {
   if (options.name.length === 0 || options.name.includes("/")) {
     throw new Error(`Store name must be non-empty and contain no "/": ${JSON.stringify(options.name)}`);
   }
