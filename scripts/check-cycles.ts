@@ -2,7 +2,7 @@
  * Fails when a package's source has a circular import (part of `pnpm lint`): layers import
  * downward only.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
 function sources(dir: string): string[] {
@@ -15,7 +15,7 @@ function sources(dir: string): string[] {
 
 const importRe = /^\s*(?:import|export)\s[^;]*?from\s+["'](\.[^"']+)["']/gm;
 const graph = new Map<string, string[]>();
-for (const root of ["packages/core/src", "packages/react/src", "packages/server/src"]) {
+for (const root of ["packages/core/src", "packages/react/src", "packages/server/src"].filter(existsSync)) {
   for (const file of sources(root)) {
     const text = readFileSync(file, "utf8");
     const deps: string[] = [];
