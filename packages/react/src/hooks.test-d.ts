@@ -16,7 +16,7 @@ import { useSyncStatus } from "./use-sync-status.js";
 const Todo = z.object({ id: z.string(), text: z.string(), done: z.boolean() });
 type Todo = z.output<typeof Todo>;
 
-const todo = defineStore({ name: "todo", keys: { "todos/*": Todo, "$$pu/*/filter": z.string() } })
+export const todo = defineStore({ name: "todo", keys: { "todos/*": Todo, "$$pu/*/filter": z.string() } })
   .mutators({
     addTodo: {
       args: z.object({ id: z.string(), text: z.string() }),
