@@ -6,6 +6,14 @@ import { compilePatterns, type CompiledPattern, type KeySchemas } from "./key-pa
 export interface MutatorDef<S extends KeySchemas, TArgs extends z.ZodType> {
   readonly args: TArgs;
   readonly run: (tx: WriteTransaction<S>, args: z.output<TArgs>) => void | Promise<void>;
+  /**
+   * Opts the mutator into coalescing: a new call whose key equals that of a pending call not yet
+   * sent to the server replaces that call's args instead of queueing another mutation (a drag
+   * sends a few moves per push, not thousands). Return the target, e.g. `(a) => a.shapeId`.
+   * The newer args must fully determine the outcome (`moveShape` to x,y; not `nudge` by dx), and
+   * calls with different keys must touch different keys. @default no coalescing
+   */
+  readonly coalesce?: (args: z.output<TArgs>) => string;
 }
 
 /** What an action receives beside its transaction and arguments. */
