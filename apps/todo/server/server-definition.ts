@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { appendAudit, todo } from "../src/shared/definition.js";
+import { Id, Todo } from "../src/shared/schemas.js";
+
+/** Longest todo text the server accepts: stricter than the client, so long texts are rejected. */
+export const SERVER_MAX_TODO_TEXT = 120;
+
+/** Why the server refuses a long todo; the UI shows this message as it arrives. */
+export const TOO_LONG_MESSAGE = `Todos are limited to ${SERVER_MAX_TODO_TEXT} characters on the server`;
+
+function checkLength(text: string): void {
+  if (text.length > SERVER_MAX_TODO_TEXT) throw new Error(TOO_LONG_MESSAGE);
+}
+
+/**
+ * The server's version of the todo store: the shared definition with stricter overrides of
+ * `addTodo` and `editTodo` (asymmetric trust: the client's copy cannot be relied on). The server
+ * versions also count additions and keep an audit trail under `$$so/`, which no client can read.
+ * This file is imported by server code only.
+ */
+export const serverTodo = todo.mutators({
+  addTodo: {
+    args: todo.mutatorDefs.addTodo.args,
+    run: async (tx, args) => {
+      checkLength(args.text);
+      await todo.mutatorDefs.addTodo.run(tx, args);
+      const stats = (await tx.get("$$so/stats")) ?? { added: 0, cleared: 0 };
+      await tx.set("$$so/stats", { ...stats, added: stats.added + 1 });
+      await appendAudit(tx, tx.userId, `added “${args.text}”`, args.createdAt);
+    },
+  },
+  editTodo: {
+    args: z.object({ id: Id, text: Todo.shape.text }),
+    run: async (tx, args) => {
+      checkLength(args.text);
+      await todo.mutatorDefs.editTodo.run(tx, args);
+    },
+  },
+  deleteTodo: {
+    args: todo.mutatorDefs.deleteTodo.args,
+    run: async (tx, args) => {
+      const existing = await tx.get(`todos/${args.id}`);
+      await todo.mutatorDefs.deleteTodo.run(tx, args);
+      if (existing) await appendAudit(tx, tx.userId, `deleted “${existing.text}”`);
+    },
+  },
+});

@@ -1,0 +1,50 @@
+import type { Store, SyncStatus } from "@synced-store/core";
+import { useCallback, useRef, useSyncExternalStore } from "react";
+import type { TodoDefinition } from "../shared/definition.js";
+
+/** Props of {@link SyncIndicator}. */
+export interface SyncIndicatorProps {
+  /** The stores whose status is summed up (connection of the worst, pending of all). */
+  stores: ReadonlyArray<Store<TodoDefinition>>;
+}
+
+/** Online / offline / syncing, with the number of local edits the server has not confirmed yet. */
+export function SyncIndicator({ stores }: SyncIndicatorProps) {
+  const statuses = useStatuses(stores);
+  const pending = statuses.reduce((sum, s) => sum + s.pendingCount, 0);
+  const offline = statuses.some((s) => s.connection === "offline");
+  const connecting = statuses.some((s) => s.connection === "connecting");
+  const state = offline ? "offline" : connecting ? "connecting" : pending > 0 ? "syncing" : "online";
+  const label = { offline: "Offline", connecting: "Connecting…", syncing: "Syncing", online: "Online" }[
+    state
+  ];
+  return (
+    <div className={`sync sync-${state}`} data-testid="sync" data-state={state} data-pending={pending}>
+      <span className="dot" aria-hidden />
+      {label}
+      {pending > 0 && <span className="pending"> · {pending} pending</span>}
+    </div>
+  );
+}
+
+/** The statuses of several stores, re-rendering when any changes. */
+function useStatuses(stores: ReadonlyArray<Store<TodoDefinition>>): readonly SyncStatus[] {
+  const key = stores.map((s) => s.spaceId).join(",");
+  // useSyncExternalStore needs a stable snapshot: a new array only when some status changed.
+  const cache = useRef<readonly SyncStatus[]>([]);
+  // The stores behind one key are the same objects (see storeFor), so `key` is the dependency.
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      const offs = stores.map((s) => s.onStatusChange(onChange));
+      return () => offs.forEach((off) => off());
+    },
+    [key],
+  );
+  const getSnapshot = () => {
+    const next = stores.map((s) => s.status);
+    const prev = cache.current;
+    if (prev.length !== next.length || next.some((s, i) => s !== prev[i])) cache.current = next;
+    return cache.current;
+  };
+  return useSyncExternalStore(subscribe, getSnapshot);
+}

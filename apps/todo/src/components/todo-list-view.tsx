@@ -1,0 +1,69 @@
+import type { Store } from "@synced-store/core";
+import { useMutate, useSubscribe } from "@synced-store/react";
+import { orderBetween } from "../order-between.js";
+import type { TodoDefinition } from "../shared/definition.js";
+import type { Todo } from "../shared/schemas.js";
+import { ActivityPanel } from "./activity-panel.js";
+import { FilterBar } from "./filter-bar.js";
+import { ListFooter } from "./list-footer.js";
+import { NewTodoForm } from "./new-todo-form.js";
+import { TodoItem } from "./todo-item.js";
+
+/** Props of {@link TodoListView}. */
+export interface TodoListViewProps {
+  listId: string;
+  /** The directory store, where the list's name lives. */
+  directory: Store<TodoDefinition>;
+}
+
+const byOrder = (a: Todo, b: Todo) => a.order - b.order || a.id.localeCompare(b.id);
+
+/** One list: its todos in order, filtered by the user's private filter. */
+export function TodoListView({ listId, directory }: TodoListViewProps) {
+  const list = useSubscribe((tx) => tx.get(`lists/${listId}`), [listId], { store: directory });
+  const todos = useSubscribe(
+    async (tx) => (await tx.scan({ prefix: "todos/" })).map((e) => e.value).sort(byOrder),
+    [],
+    { default: [] as Todo[] },
+  );
+  const filter = useSubscribe((tx) => tx.get(tx.privateKey("filter")), []) ?? "all";
+  const mutate = useMutate();
+  const move = (index: number, by: -1 | 1) => {
+    const todo = todos[index];
+    if (!todo) return;
+    // Moving up lands between the two todos above; moving down, between the two below.
+    const [before, after] =
+      by < 0 ? [todos[index - 2], todos[index - 1]] : [todos[index + 1], todos[index + 2]];
+    void mutate.moveTodo({ id: todo.id, order: orderBetween(before?.order, after?.order) });
+  };
+  const shown = todos.filter((t) => filter === "all" || (filter === "done") === t.done);
+  return (
+    <section className="list" aria-label={list?.name ?? "List"}>
+      <h2>{list?.name ?? "Untitled list"}</h2>
+      <NewTodoForm nextOrder={(todos.at(-1)?.order ?? 0) + 1} />
+      <FilterBar filter={filter} />
+      <ul className="todos">
+        {shown.map((todo) => {
+          const index = todos.indexOf(todo);
+          return (
+            <TodoItem
+              key={todo.id}
+              todo={todo}
+              canMoveUp={index > 0}
+              canMoveDown={index < todos.length - 1}
+              onMove={(by) => move(index, by)}
+            />
+          );
+        })}
+      </ul>
+      {shown.length === 0 && (
+        <p className="empty">{todos.length === 0 ? "Nothing to do yet." : "No todos match this filter."}</p>
+      )}
+      <ListFooter
+        remaining={todos.filter((t) => !t.done).length}
+        completed={todos.filter((t) => t.done).length}
+      />
+      <ActivityPanel />
+    </section>
+  );
+}

@@ -1,0 +1,25 @@
+import { createStore, type Store } from "@synced-store/core";
+import { idbPersistence } from "@synced-store/core/idb";
+import { todo, type TodoDefinition } from "./shared/definition.js";
+
+/** The sync server's WebSocket endpoint: same origin as the page, path `/sync`. */
+export function syncUrl(): string {
+  const protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${protocol}//${location.host}/sync`;
+}
+
+/**
+ * Opens the local-first store of one todo space for `userId`. Its state lives in IndexedDB, so
+ * the app starts with the last known data (no spinner) and works offline; the server learns who
+ * the user is from `auth`, checked by its `authenticate` hook.
+ */
+export function openTodoStore(instance: string, userId: string): Store<TodoDefinition> {
+  return createStore({
+    definition: todo,
+    spaceId: `${todo.name}/${instance}`,
+    userId,
+    auth: userId,
+    url: syncUrl(),
+    persistence: idbPersistence(),
+  });
+}
