@@ -11,7 +11,7 @@ export interface MutatorDef<S extends KeySchemas, TArgs extends z.ZodType> {
    * sent to the server replaces that call's args instead of queueing another mutation (a drag
    * sends a few moves per push, not thousands). Return the target, e.g. `(a) => a.shapeId`.
    * The newer args must fully determine the outcome (`moveShape` to x,y; not `nudge` by dx), and
-   * calls with different keys must touch different keys. @default no coalescing
+   * calls with different keys (of any mutator) must touch different store keys. @default no coalescing
    */
   readonly coalesce?: (args: z.output<TArgs>) => string;
 }
