@@ -16,6 +16,9 @@ export type SyncedStoreErrorCode =
   | "offline"
   | "closed"
   | "protocol_error"
+  | "unsupported_schema_version"
+  | "unauthenticated"
+  | "unauthorized"
   | "internal";
 
 /** Base class of every error Synced-Store throws. */
