@@ -1,0 +1,4 @@
+import { createMemoryStorage } from "./memory.js";
+import { runStorageContract } from "./storage-contract.js";
+
+runStorageContract("memory", () => createMemoryStorage());

@@ -1,0 +1,262 @@
+import { randomUUID } from "node:crypto";
+import Database from "better-sqlite3";
+import { SpaceQueue } from "../util/space-queue.js";
+import type {
+  ClientQuery,
+  ClientRow,
+  KeyChange,
+  KeyRow,
+  KeyWrite,
+  SpaceHead,
+  Storage,
+  StorageReader,
+  StorageScanOptions,
+  StorageTransaction,
+} from "./storage.js";
+
+/** Options of `openSqliteStorage`. */
+export interface SqliteStorageOptions {
+  /** Database file; created when missing. `":memory:"` for a private in-memory database. */
+  path: string;
+  /**
+   * SQLite `synchronous` mode under WAL. `"FULL"` fsyncs the log on every commit, so an
+   * acknowledged push survives power loss as well as a process crash. `"NORMAL"` skips that fsync
+   * (survives a process crash, may lose the last commits on power loss) for more commits per second.
+   * @default "FULL"
+   */
+  synchronous?: "FULL" | "NORMAL";
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS spaces (
+  space TEXT PRIMARY KEY, history_id TEXT NOT NULL, version INTEGER NOT NULL, horizon INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entries (
+  space TEXT NOT NULL, key TEXT NOT NULL, value TEXT, version INTEGER NOT NULL,
+  PRIMARY KEY (space, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entries_by_version ON entries (space, version);
+CREATE TABLE IF NOT EXISTS clients (
+  space TEXT NOT NULL, client_id TEXT NOT NULL, user_id TEXT NOT NULL,
+  last_mutation_id INTEGER NOT NULL, version INTEGER NOT NULL,
+  PRIMARY KEY (space, client_id)
+) WITHOUT ROWID;
+`;
+
+interface EntryRecord {
+  key: string;
+  value: string | null;
+  version: number;
+}
+interface ClientRecord {
+  client_id: string;
+  user_id: string;
+  last_mutation_id: number;
+  version: number;
+}
+interface HeadRecord {
+  history_id: string;
+  version: number;
+  horizon: number;
+}
+
+/**
+ * `Storage` in one SQLite file (better-sqlite3, WAL journal): the embedded, durable default.
+ * One connection serves every space; transactions run one at a time (SQLite has a single writer
+ * anyway), each callback between `BEGIN IMMEDIATE` and `COMMIT`. One process per file.
+ * Keys are ordered by their UTF-8 bytes, which equals JS string order except between code points
+ * above U+FFFF and U+E000–U+FFFF.
+ */
+export function openSqliteStorage(options: SqliteStorageOptions): Storage {
+  const db = new Database(options.path);
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
+  db.pragma("busy_timeout = 5000");
+  db.exec(SCHEMA);
+  const statements = prepare(db);
+  // One connection: every callback (read or write) must finish before the next begins.
+  const lock = new SpaceQueue();
+  let closed = false;
+
+  const run = <T>(begin: string, spaceId: string, fn: (tx: SqliteTransaction) => Promise<T>) => {
+    if (closed) return Promise.reject(new Error("Storage is closed"));
+    return lock.run("db", async () => {
+      db.exec(begin);
+      try {
+        const result = await fn(new SqliteTransaction(statements, spaceId));
+        db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec("ROLLBACK");
+        throw error;
+      }
+    });
+  };
+
+  return {
+    transact: (spaceId, fn) => run("BEGIN IMMEDIATE", spaceId, fn),
+    read: (spaceId, fn) => run("BEGIN", spaceId, (tx) => fn(new ReadOnly(tx))),
+    async close() {
+      closed = true;
+      await lock.idle();
+      db.close();
+    },
+  };
+}
+
+type Statements = ReturnType<typeof prepare>;
+
+function prepare(db: Database.Database) {
+  return {
+    head: db.prepare<[string], HeadRecord>("SELECT history_id, version, horizon FROM spaces WHERE space = ?"),
+    createSpace: db.prepare<[string, string]>(
+      "INSERT INTO spaces (space, history_id, version, horizon) VALUES (?, ?, 0, 0)",
+    ),
+    setVersion: db.prepare<[number, string]>("UPDATE spaces SET version = ? WHERE space = ?"),
+    raiseHorizon: db.prepare<[number, string, number]>(
+      "UPDATE spaces SET horizon = ? WHERE space = ? AND horizon < ?",
+    ),
+    get: db.prepare<[string, string], EntryRecord>(
+      "SELECT key, value, version FROM entries WHERE space = ? AND key = ? AND value IS NOT NULL",
+    ),
+    scanFrom: db.prepare<[string, string], EntryRecord>(
+      "SELECT key, value, version FROM entries WHERE space = ? AND key >= ? AND value IS NOT NULL ORDER BY key",
+    ),
+    since: db.prepare<[string, number], EntryRecord>(
+      "SELECT key, value, version FROM entries WHERE space = ? AND version > ? ORDER BY key",
+    ),
+    put: db.prepare<[string, string, string | null, number]>(
+      "INSERT OR REPLACE INTO entries (space, key, value, version) VALUES (?, ?, ?, ?)",
+    ),
+    collect: db.prepare<[string, number]>(
+      "DELETE FROM entries WHERE space = ? AND value IS NULL AND version <= ?",
+    ),
+    getClient: db.prepare<[string, string], ClientRecord>(
+      "SELECT client_id, user_id, last_mutation_id, version FROM clients WHERE space = ? AND client_id = ?",
+    ),
+    clients: db.prepare<[string, number], ClientRecord>(
+      "SELECT client_id, user_id, last_mutation_id, version FROM clients WHERE space = ? AND version > ? ORDER BY client_id",
+    ),
+    putClient: db.prepare<[string, string, string, number, number]>(
+      "INSERT OR REPLACE INTO clients (space, client_id, user_id, last_mutation_id, version) VALUES (?, ?, ?, ?, ?)",
+    ),
+  };
+}
+
+class SqliteTransaction implements StorageTransaction {
+  constructor(
+    private readonly s: Statements,
+    private readonly space: string,
+  ) {}
+
+  head(): Promise<SpaceHead> {
+    let row = this.s.head.get(this.space);
+    if (row === undefined) {
+      this.s.createSpace.run(this.space, randomUUID());
+      row = this.s.head.get(this.space)!;
+    }
+    return Promise.resolve(toHead(row));
+  }
+
+  peekHead(): Promise<SpaceHead | undefined> {
+    const row = this.s.head.get(this.space);
+    return Promise.resolve(row && toHead(row));
+  }
+
+  get(key: string): Promise<KeyRow | undefined> {
+    const row = this.s.get.get(this.space, key);
+    return Promise.resolve(row && toKeyRow(row));
+  }
+
+  scan(options: StorageScanOptions = {}): Promise<KeyRow[]> {
+    const prefix = options.prefix ?? "";
+    const start = options.start ?? "";
+    const limit = options.limit ?? Infinity;
+    const out: KeyRow[] = [];
+    if (limit <= 0) return Promise.resolve(out);
+    for (const row of this.s.scanFrom.iterate(this.space, start > prefix ? start : prefix)) {
+      if (!row.key.startsWith(prefix)) break;
+      out.push(toKeyRow(row));
+      if (out.length >= limit) break;
+    }
+    return Promise.resolve(out);
+  }
+
+  snapshot(): Promise<KeyRow[]> {
+    return this.scan();
+  }
+
+  changesSince(version: number): Promise<KeyChange[]> {
+    return Promise.resolve(
+      this.s.since
+        .all(this.space, version)
+        .map((r): KeyChange =>
+          r.value === null
+            ? { key: r.key, version: r.version, deleted: true }
+            : { key: r.key, version: r.version, deleted: false, value: JSON.parse(r.value) as unknown },
+        ),
+    );
+  }
+
+  getClient(clientId: string): Promise<ClientRow | undefined> {
+    const row = this.s.getClient.get(this.space, clientId);
+    return Promise.resolve(row && toClientRow(row));
+  }
+
+  clients(query: ClientQuery = {}): Promise<ClientRow[]> {
+    const rows = this.s.clients.all(this.space, query.sinceVersion ?? 0).map(toClientRow);
+    return Promise.resolve(query.userId === undefined ? rows : rows.filter((r) => r.userId === query.userId));
+  }
+
+  async putKeys(version: number, writes: readonly KeyWrite[]): Promise<void> {
+    await this.head();
+    for (const w of writes) {
+      this.s.put.run(this.space, w.key, w.deleted ? null : JSON.stringify(w.value), version);
+    }
+  }
+
+  async putClients(rows: readonly ClientRow[]): Promise<void> {
+    await this.head();
+    for (const r of rows) this.s.putClient.run(this.space, r.clientId, r.userId, r.lastMutationId, r.version);
+  }
+
+  async setVersion(version: number): Promise<void> {
+    await this.head();
+    this.s.setVersion.run(version, this.space);
+  }
+
+  async collectTombstones(horizon: number): Promise<void> {
+    await this.head();
+    this.s.collect.run(this.space, horizon);
+    this.s.raiseHorizon.run(horizon, this.space, horizon);
+  }
+}
+
+/** The reader face of a transaction: `head` never creates the space. */
+class ReadOnly implements StorageReader {
+  constructor(private readonly tx: SqliteTransaction) {}
+  head = () => this.tx.peekHead();
+  get = (key: string) => this.tx.get(key);
+  scan = (options?: StorageScanOptions) => this.tx.scan(options);
+  snapshot = () => this.tx.snapshot();
+  changesSince = (version: number) => this.tx.changesSince(version);
+  getClient = (clientId: string) => this.tx.getClient(clientId);
+  clients = (query?: ClientQuery) => this.tx.clients(query);
+}
+
+function toHead(row: HeadRecord): SpaceHead {
+  return { historyId: row.history_id, version: row.version, horizon: row.horizon };
+}
+
+function toKeyRow(row: EntryRecord): KeyRow {
+  return { key: row.key, value: JSON.parse(row.value!) as unknown, version: row.version };
+}
+
+function toClientRow(row: ClientRecord): ClientRow {
+  return {
+    clientId: row.client_id,
+    userId: row.user_id,
+    lastMutationId: row.last_mutation_id,
+    version: row.version,
+  };
+}

@@ -1,0 +1,214 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Storage, StorageTransaction } from "./storage.js";
+
+/**
+ * The Vitest suite every `Storage` implementation runs:
+ * `runStorageContract("sqlite", () => openSqliteStorage({ path }))`.
+ * `makeStorage` returns a fresh, empty storage each time; the suite closes it.
+ */
+export function runStorageContract(name: string, makeStorage: () => Storage | Promise<Storage>): void {
+  describe(`storage contract: ${name}`, () => {
+    let storage: Storage;
+    beforeEach(async () => {
+      storage = await makeStorage();
+    });
+    afterEach(async () => {
+      await storage.close();
+    });
+
+    /** Commits one batch the way the engine does. */
+    const commit = (space: string, fn: (tx: StorageTransaction, version: number) => Promise<void>) =>
+      storage.transact(space, async (tx) => {
+        const version = (await tx.head()).version + 1;
+        await fn(tx, version);
+        await tx.setVersion(version);
+        return version;
+      });
+
+    it("creates a space on its first transaction, and only then", async () => {
+      expect(await storage.read("s/1", (r) => r.head())).toBeUndefined();
+      const head = await storage.transact("s/1", (tx) => tx.head());
+      expect(head.version).toBe(0);
+      expect(head.horizon).toBe(0);
+      expect(head.historyId.length).toBeGreaterThan(0);
+      expect(await storage.read("s/1", (r) => r.head())).toEqual(head);
+      const other = await storage.transact("s/2", (tx) => tx.head());
+      expect(other.historyId).not.toBe(head.historyId);
+    });
+
+    it("stores values with their versions and returns equal JSON", async () => {
+      const value = { a: [1, "two", null, { b: true }], n: -1.5, s: "é\u2028" };
+      const v = await commit("s/1", (tx, version) =>
+        tx.putKeys(version, [
+          { key: "k/1", deleted: false, value },
+          { key: "k/0", deleted: false, value: null },
+        ]),
+      );
+      expect(v).toBe(1);
+      await storage.read("s/1", async (r) => {
+        expect(await r.get("k/1")).toEqual({ key: "k/1", value, version: 1 });
+        expect(await r.get("k/0")).toEqual({ key: "k/0", value: null, version: 1 });
+        expect(await r.get("k/2")).toBeUndefined();
+        expect((await r.head())?.version).toBe(1);
+      });
+    });
+
+    it("scans in key order with prefix, start and limit, skipping tombstones", async () => {
+      await commit("s/1", (tx, v) =>
+        tx.putKeys(
+          v,
+          ["b/2", "a/1", "b/1", "b/3", "c/1", "b/10"].map((key) => ({ key, deleted: false, value: key })),
+        ),
+      );
+      await commit("s/1", (tx, v) => tx.putKeys(v, [{ key: "b/2", deleted: true }]));
+      await storage.read("s/1", async (r) => {
+        const keys = async (o?: Parameters<typeof r.scan>[0]) => (await r.scan(o)).map((row) => row.key);
+        expect(await keys()).toEqual(["a/1", "b/1", "b/10", "b/3", "c/1"]);
+        expect(await keys({ prefix: "b/" })).toEqual(["b/1", "b/10", "b/3"]);
+        expect(await keys({ prefix: "b/", start: "b/10" })).toEqual(["b/10", "b/3"]);
+        expect(await keys({ prefix: "b/", limit: 2 })).toEqual(["b/1", "b/10"]);
+        expect(await keys({ start: "b/5" })).toEqual(["c/1"]);
+        expect((await r.snapshot()).map((row) => row.key)).toEqual(["a/1", "b/1", "b/10", "b/3", "c/1"]);
+      });
+    });
+
+    it("returns exactly the changes since a version, tombstones included", async () => {
+      await commit("s/1", (tx, v) =>
+        tx.putKeys(v, [
+          { key: "a", deleted: false, value: 1 },
+          { key: "b", deleted: false, value: 1 },
+        ]),
+      );
+      await commit("s/1", (tx, v) =>
+        tx.putKeys(v, [
+          { key: "b", deleted: true },
+          { key: "c", deleted: false, value: 2 },
+        ]),
+      );
+      await commit("s/1", (tx, v) => tx.putKeys(v, [{ key: "a", deleted: false, value: 3 }]));
+      await storage.read("s/1", async (r) => {
+        expect(await r.changesSince(3)).toEqual([]);
+        expect(await r.changesSince(2)).toEqual([{ key: "a", version: 3, deleted: false, value: 3 }]);
+        expect(await r.changesSince(1)).toEqual([
+          { key: "a", version: 3, deleted: false, value: 3 },
+          { key: "b", version: 2, deleted: true },
+          { key: "c", version: 2, deleted: false, value: 2 },
+        ]);
+        expect((await r.changesSince(0)).length).toBe(3);
+        expect(await r.get("b")).toBeUndefined();
+      });
+    });
+
+    it("keeps client rows with their user and version, filtered by user and version", async () => {
+      await commit("s/1", (tx, v) =>
+        tx.putClients([
+          { clientId: "c2", userId: "u2", lastMutationId: 4, version: v },
+          { clientId: "c1", userId: "u1", lastMutationId: 7, version: v },
+        ]),
+      );
+      await commit("s/1", (tx, v) =>
+        tx.putClients([{ clientId: "c1", userId: "u1", lastMutationId: 9, version: v }]),
+      );
+      await storage.read("s/1", async (r) => {
+        expect(await r.getClient("c1")).toEqual({
+          clientId: "c1",
+          userId: "u1",
+          lastMutationId: 9,
+          version: 2,
+        });
+        expect(await r.getClient("nope")).toBeUndefined();
+        expect((await r.clients()).map((c) => c.clientId)).toEqual(["c1", "c2"]);
+        expect((await r.clients({ userId: "u2" })).map((c) => c.clientId)).toEqual(["c2"]);
+        expect((await r.clients({ sinceVersion: 1 })).map((c) => c.clientId)).toEqual(["c1"]);
+      });
+      expect(await storage.read("s/2", (r) => r.getClient("c1"))).toBeUndefined();
+    });
+
+    it("rolls back everything when the callback throws", async () => {
+      await commit("s/1", (tx, v) => tx.putKeys(v, [{ key: "a", deleted: false, value: 1 }]));
+      const boom = new Error("boom");
+      await expect(
+        commit("s/1", async (tx, v) => {
+          await tx.putKeys(v, [
+            { key: "a", deleted: false, value: 2 },
+            { key: "b", deleted: false, value: 2 },
+          ]);
+          await tx.putClients([{ clientId: "c", userId: "u", lastMutationId: 1, version: v }]);
+          throw boom;
+        }),
+      ).rejects.toBe(boom);
+      await storage.read("s/1", async (r) => {
+        expect((await r.head())?.version).toBe(1);
+        expect((await r.get("a"))?.value).toBe(1);
+        expect(await r.get("b")).toBeUndefined();
+        expect(await r.getClient("c")).toBeUndefined();
+      });
+      await expect(storage.transact("s/9", () => Promise.reject(boom))).rejects.toBe(boom);
+      expect(await storage.read("s/9", (r) => r.head())).toBeUndefined();
+    });
+
+    it("sees its own writes inside a transaction", async () => {
+      await storage.transact("s/1", async (tx) => {
+        await tx.putKeys(1, [{ key: "a", deleted: false, value: "x" }]);
+        await tx.setVersion(1);
+        expect((await tx.get("a"))?.value).toBe("x");
+        expect((await tx.head()).version).toBe(1);
+      });
+    });
+
+    it("serializes transactions of one space and isolates spaces", async () => {
+      // Each transaction reads a counter, yields, then writes counter + 1: lost updates show overlap.
+      const bump = (space: string) =>
+        storage.transact(space, async (tx) => {
+          const row = await tx.get("n");
+          const n = typeof row?.value === "number" ? row.value : 0;
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          const version = (await tx.head()).version + 1;
+          await tx.putKeys(version, [{ key: "n", deleted: false, value: n + 1 }]);
+          await tx.setVersion(version);
+        });
+      await Promise.all([
+        ...Array.from({ length: 20 }, () => bump("s/a")),
+        ...Array.from({ length: 5 }, () => bump("s/b")),
+      ]);
+      expect(await storage.read("s/a", async (r) => (await r.get("n"))?.value)).toBe(20);
+      expect(await storage.read("s/b", async (r) => (await r.get("n"))?.value)).toBe(5);
+      expect(await storage.read("s/a", async (r) => (await r.head())?.version)).toBe(20);
+    });
+
+    it("collects tombstones up to the horizon and raises it", async () => {
+      await commit("s/1", (tx, v) =>
+        tx.putKeys(v, [
+          { key: "a", deleted: false, value: 1 },
+          { key: "b", deleted: false, value: 1 },
+        ]),
+      );
+      await commit("s/1", (tx, v) => tx.putKeys(v, [{ key: "a", deleted: true }]));
+      await commit("s/1", (tx, v) => tx.putKeys(v, [{ key: "b", deleted: true }]));
+      await storage.transact("s/1", (tx) => tx.collectTombstones(2));
+      await storage.read("s/1", async (r) => {
+        expect((await r.head())?.horizon).toBe(2);
+        expect(await r.changesSince(2)).toEqual([{ key: "b", version: 3, deleted: true }]);
+        expect(await r.changesSince(0)).toEqual([{ key: "b", version: 3, deleted: true }]);
+      });
+      await storage.transact("s/1", (tx) => tx.collectTombstones(1));
+      expect(await storage.read("s/1", async (r) => (await r.head())?.horizon)).toBe(2);
+    });
+
+    it("handles keys with prefix-like characters literally", async () => {
+      const keys = ["a%", "a_", "a\\", "a%b", "a'", "$$pu/u1/x", "$$so/y"];
+      await commit("s/1", (tx, v) =>
+        tx.putKeys(
+          v,
+          keys.map((key) => ({ key, deleted: false, value: key })),
+        ),
+      );
+      await storage.read("s/1", async (r) => {
+        expect((await r.scan({ prefix: "a%" })).map((row) => row.key)).toEqual(["a%", "a%b"]);
+        expect((await r.scan({ prefix: "a_" })).map((row) => row.key)).toEqual(["a_"]);
+        expect((await r.scan({ prefix: "$$pu/" })).map((row) => row.key)).toEqual(["$$pu/u1/x"]);
+        for (const key of keys) expect((await r.get(key))?.value).toBe(key);
+      });
+    });
+  });
+}

@@ -1,0 +1,147 @@
+/**
+ * The storage contract of the sync server. Every backend (memory, SQLite, PostgreSQL) implements
+ * `Storage` and passes `runStorageContract` (./storage-contract.ts).
+ *
+ * Model, per space (`{store}/{instance}`):
+ * - a head: `historyId` (fixed when the space is created, new when its data is wiped or restored),
+ *   `version` (incremented by the engine once per committed batch) and `horizon` (the oldest
+ *   version a "changes since v" read is still complete for, see `collectTombstones`);
+ * - key rows: each live key holds a JSON value and the version it last changed at; a deleted key
+ *   keeps a tombstone row (no value) with the version of its deletion, so a pull since `v` costs
+ *   what changed after `v`, not the whole space;
+ * - client rows: the last mutation id the server processed for each client, the user the client
+ *   belongs to, and the version at which that id last changed.
+ *
+ * Storage holds no engine logic: it never increments versions by itself or checks mutation ids.
+ * Every method returns a promise so that network databases fit the same interface.
+ */
+
+/** The head row of a space. */
+export interface SpaceHead {
+  /** Identifies this space's history; clients from another history are reset. */
+  readonly historyId: string;
+  /** Version of the last committed batch; 0 for a new space. */
+  readonly version: number;
+  /**
+   * Tombstones with `version <= horizon` may have been collected: `changesSince(v)` is complete
+   * only for `v >= horizon`. 0 for a new space.
+   */
+  readonly horizon: number;
+}
+
+/** A live key and its value. */
+export interface KeyRow {
+  readonly key: string;
+  /** Any JSON value (never `undefined`). */
+  readonly value: unknown;
+  /** Version of the batch that last wrote this key. */
+  readonly version: number;
+}
+
+/** A key row or a tombstone, as returned by `changesSince`. */
+export type KeyChange =
+  | { readonly key: string; readonly version: number; readonly deleted: false; readonly value: unknown }
+  | { readonly key: string; readonly version: number; readonly deleted: true };
+
+/** One write of a batch: a JSON value, or a deletion (`value` omitted, `deleted: true`). */
+export type KeyWrite =
+  | { readonly key: string; readonly deleted: false; readonly value: unknown }
+  | { readonly key: string; readonly deleted: true };
+
+/** A client's progress in a space. */
+export interface ClientRow {
+  readonly clientId: string;
+  /** The user the client authenticated as when its first mutation was processed. */
+  readonly userId: string;
+  /** Highest mutation id of this client the server processed (applied or rejected). */
+  readonly lastMutationId: number;
+  /** Space version of the batch that last changed `lastMutationId`. */
+  readonly version: number;
+}
+
+/** Bounds of a key scan. */
+export interface StorageScanOptions {
+  /** Only keys starting with this prefix. @default "" */
+  readonly prefix?: string;
+  /** Only keys `>= start`. @default "" */
+  readonly start?: string;
+  /** At most this many rows. @default no limit */
+  readonly limit?: number;
+}
+
+/** Filter of `clients`. */
+export interface ClientQuery {
+  /** Only this user's clients. @default every user */
+  readonly userId?: string;
+  /** Only clients whose row changed at a version `> sinceVersion`. @default 0 (all) */
+  readonly sinceVersion?: number;
+}
+
+/**
+ * Consistent reads of one space: every call inside one `read`/`transact` callback sees the same
+ * committed state (plus, in a transaction, the transaction's own writes).
+ */
+export interface StorageReader {
+  /** The space's head, or undefined when the space was never created. */
+  head(): Promise<SpaceHead | undefined>;
+  /** The live row of `key`, or undefined (absent or deleted). */
+  get(key: string): Promise<KeyRow | undefined>;
+  /** Live rows in key order (UTF-16 code unit order, as JS compares strings). */
+  scan(options?: StorageScanOptions): Promise<KeyRow[]>;
+  /** Every live row, in key order: what a client reset to a full snapshot receives. */
+  snapshot(): Promise<KeyRow[]>;
+  /**
+   * Rows and tombstones changed at a version `> version`, in key order. Complete only when
+   * `version >= head.horizon`; the caller checks the horizon and falls back to `snapshot`.
+   */
+  changesSince(version: number): Promise<KeyChange[]>;
+  /** The row of `clientId`, or undefined when none of its mutations was processed yet. */
+  getClient(clientId: string): Promise<ClientRow | undefined>;
+  /** Client rows matching `query`, in client id order. */
+  clients(query?: ClientQuery): Promise<ClientRow[]>;
+}
+
+/** Reads and writes of one space inside one atomic transaction. */
+export interface StorageTransaction extends StorageReader {
+  /**
+   * The space's head; creates the space (version 0, horizon 0, a new random history id) when it
+   * does not exist yet. The creation commits with the transaction.
+   */
+  head(): Promise<SpaceHead>;
+  /**
+   * Writes a batch's keys: each value (or tombstone) replaces the key's row, stamped `version`.
+   * A tombstone for a key that never existed may be skipped.
+   */
+  putKeys(version: number, writes: readonly KeyWrite[]): Promise<void>;
+  /** Inserts or replaces client rows. */
+  putClients(rows: readonly ClientRow[]): Promise<void>;
+  /** Sets the head's version (the engine passes `head.version + 1` once per committed batch). */
+  setVersion(version: number): Promise<void>;
+  /**
+   * Deletes tombstones with `version <= horizon` and raises the head's horizon to `horizon`
+   * (never lowers it). Clients with an older cookie then receive a full snapshot.
+   */
+  collectTombstones(horizon: number): Promise<void>;
+}
+
+/**
+ * A storage backend.
+ *
+ * Guarantees every implementation gives (and `runStorageContract` checks):
+ * - `transact` callbacks of one space never overlap, across every process sharing the backend
+ *   (PostgreSQL: a row lock on the space's head); callbacks of different spaces may overlap.
+ * - A `transact` callback that resolves commits all its writes atomically and durably before
+ *   `transact` resolves; one that throws (or rejects) commits nothing and `transact` rejects
+ *   with the same error.
+ * - A `read` callback sees one committed state, never a partial transaction, and never creates
+ *   the space.
+ * - Values come back as equal JSON (not necessarily the same object).
+ */
+export interface Storage {
+  /** Runs `fn` in an exclusive, atomic, durable transaction on `spaceId`; returns its result. */
+  transact<T>(spaceId: string, fn: (tx: StorageTransaction) => Promise<T>): Promise<T>;
+  /** Runs `fn` over a consistent read-only view of `spaceId`; returns its result. */
+  read<T>(spaceId: string, fn: (reader: StorageReader) => Promise<T>): Promise<T>;
+  /** Releases connections and file handles; pending transactions finish first. */
+  close(): Promise<void>;
+}
