@@ -4,7 +4,7 @@
  */
 
 /** An opaque timer handle. */
-export type TimerHandle = unknown;
+export type TimerHandle = object | number;
 
 /** Timer, clock and random source of a sync client. */
 export interface SyncTimers {
