@@ -1,0 +1,63 @@
+import { describe, expect, it, vi } from "vitest";
+import { createStore } from "./client.js";
+import { OfflineError, ValidationError } from "./errors.js";
+import { memoryPersistence } from "./persistence/memory-persistence.js";
+import { todoStore } from "../test/todo-definition.js";
+import { z } from "zod";
+import { defineStore } from "./schema/define-store.js";
+
+describe("createStore", () => {
+  it("applies a mutation locally at once and numbers mutations 1, 2, 3", async () => {
+    const store = createStore(todoStore, { space: "s1", userId: "u1" });
+    expect(store.spaceId).toBe("todo/s1");
+    const a = await store.mutate.addTodo({ id: "a", text: "A" });
+    const b = await store.mutate.addTodo({ id: "b", text: "B" });
+    expect([a.id, b.id]).toEqual([1, 2]);
+    expect(await store.query((tx) => tx.get("todos/a"))).toEqual({ id: "a", text: "A", done: false });
+    expect(store.status).toEqual({ connection: "offline", pendingCount: 2, syncing: false, lastError: null });
+    await store.close();
+  });
+
+  it("rejects bad args with a ValidationError and queues nothing", async () => {
+    const store = createStore(todoStore, { space: "s1", userId: "u1" });
+    await expect(store.mutate.addTodo({ id: 1 } as never)).rejects.toBeInstanceOf(ValidationError);
+    expect(store.status.pendingCount).toBe(0);
+    const next = await store.mutate.increment(1);
+    expect(next.id).toBe(1);
+  });
+
+  it("rejects actions with OfflineError when no sync layer is attached", async () => {
+    const def = defineStore({ name: "x", keys: { "a/*": z.number() } }).actions((action) => ({
+      ping: action(z.object({}), () => Promise.resolve("pong")),
+    }));
+    const store = createStore(def, { space: "s", userId: "u" });
+    await expect(store.action.ping({})).rejects.toBeInstanceOf(OfflineError);
+  });
+
+  it("notifies a subscription when its data changes, keeping identity otherwise", async () => {
+    const store = createStore(todoStore, { space: "s1", userId: "u1" });
+    const onData = vi.fn();
+    store.subscribe((tx) => tx.scan({ prefix: "todos/" }), onData);
+    await vi.waitFor(() => expect(onData).toHaveBeenCalledTimes(1));
+    expect(onData.mock.calls[0]![0]).toEqual([]);
+    await store.mutate.addTodo({ id: "a", text: "A" });
+    await vi.waitFor(() => expect(onData).toHaveBeenCalledTimes(2));
+    await store.mutate.increment(1);
+    await store.mutate.addTodo({ id: "a", text: "A" });
+    await store.query(() => Promise.resolve(undefined));
+    expect(onData).toHaveBeenCalledTimes(2);
+  });
+
+  it("reopens from persistence with base and pending and the same client id", async () => {
+    const persistence = memoryPersistence();
+    const s1 = createStore(todoStore, { space: "s1", userId: "u1", persistence });
+    await s1.mutate.addTodo({ id: "a", text: "A" });
+    await s1.close();
+    const s2 = createStore(todoStore, { space: "s1", userId: "u1", persistence });
+    await s2.ready;
+    expect(s2.clientId).toBe(s1.clientId);
+    expect(s2.status.pendingCount).toBe(1);
+    expect(await s2.query((tx) => tx.get("todos/a"))).toEqual({ id: "a", text: "A", done: false });
+    expect((await s2.mutate.increment(2)).id).toBe(2);
+  });
+});

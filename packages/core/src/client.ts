@@ -1,0 +1,174 @@
+import { v4 as uuidv4 } from "uuid";
+import type { z } from "zod";
+import type { ActionApi, KeyDiff, MutateApi, Query, Store, SubscribeOptions } from "./client-types.js";
+import { OfflineError, SyncedStoreError, ValidationError, type MutationRejectedError } from "./errors.js";
+import type { PersistenceProvider } from "./kv/persistence.js";
+import { memoryPersistence } from "./persistence/memory-persistence.js";
+import type { AnyStoreDefinition } from "./schema/define-store.js";
+import { LocalStore } from "./store/local-store.js";
+import type { SyncTarget } from "./store/server-update.js";
+import type { ReadTransaction } from "./store/transaction.js";
+import { SubscriptionManager } from "./subscriptions/subscription-manager.js";
+import { WatchRegistry } from "./subscriptions/watch-registry.js";
+import type { ConnectionState, SyncStatus } from "./sync/status.js";
+import { Listeners } from "./util/listeners.js";
+import { silentLogger, type Logger } from "./util/logger.js";
+
+/** The sync layer's side of the status: what only it knows. */
+export interface ConnectionStatus {
+  readonly connection: ConnectionState;
+  readonly lastError: SyncStatus["lastError"];
+  /** @default `connection === "online" && pendingCount > 0` */
+  readonly syncing?: boolean;
+}
+
+/** What a sync layer hands back to `createStore` once attached to a store. */
+export interface SyncConnection {
+  status(): ConnectionStatus;
+  /** Calls `listener` whenever `status()` may have changed. */
+  onStatusChange(listener: () => void): () => void;
+  /** Runs a server-only action; rejects with `OfflineError` when it cannot reach the server. */
+  action(name: string, args: unknown): Promise<unknown>;
+  /** Disconnects and stops reconnecting. */
+  close(): Promise<void>;
+}
+
+/** What `connect` receives beside the store it drives. */
+export interface ConnectContext {
+  readonly spaceId: string;
+  readonly definition: AnyStoreDefinition;
+  readonly logger: Logger;
+  readonly onError: (error: unknown) => void;
+}
+
+/** Options of `createStore`. */
+export interface CreateStoreOptions {
+  /** Instance id of the space; the space id is `{definition.name}/{space}`. */
+  readonly space: string;
+  /** The user the store acts for (the server authenticates it separately). */
+  readonly userId: string;
+  /** @default the persisted client id, else a new random one */
+  readonly clientId?: string;
+  /** Where state survives restarts. @default a fresh in-memory provider (nothing survives) */
+  readonly persistence?: PersistenceProvider;
+  /** Attaches a sync layer. Without one the store stays offline and actions reject. */
+  readonly connect?: (target: SyncTarget, context: ConnectContext) => SyncConnection;
+  /** Errors no caller can receive (a throwing listener or query without `onError`). @default logs them */
+  readonly onError?: (error: unknown) => void;
+  /** @default a logger that discards everything */
+  readonly logger?: Logger;
+  /** Clock for mutation timestamps. @default Date.now */
+  readonly now?: () => number;
+}
+
+const OFFLINE: ConnectionStatus = { connection: "offline", lastError: null };
+
+/**
+ * Creates the local-first store of one space for one user: typed mutators that apply at once and
+ * sync in the background, live queries, key watches, and the sync status.
+ */
+export function createStore<D extends AnyStoreDefinition>(
+  definition: D,
+  options: CreateStoreOptions,
+): Store<D> {
+  const spaceId = `${definition.name}/${options.space}`;
+  const logger = options.logger ?? silentLogger;
+  const onError = options.onError ?? ((error: unknown) => logger.error("Synced-Store error", error));
+  const persistenceName = `${spaceId}/${options.userId}${options.clientId ? `/${options.clientId}` : ""}`;
+  const local = new LocalStore({
+    definition,
+    userId: options.userId,
+    clientId: options.clientId ?? uuidv4(),
+    persistence: (options.persistence ?? memoryPersistence()).open(persistenceName),
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const subscriptions = new SubscriptionManager(local, onError);
+  const watches = new WatchRegistry(onError);
+  local.onChange((change) => watches.notify(change));
+  const connection = options.connect?.(local, { spaceId, definition, logger, onError });
+
+  const statusListeners = new Listeners<[SyncStatus]>();
+  let status = computeStatus();
+  function computeStatus(): SyncStatus {
+    const c = connection?.status() ?? OFFLINE;
+    const pendingCount = local.pendingCount();
+    const syncing = c.syncing ?? (c.connection === "online" && pendingCount > 0);
+    return { connection: c.connection, pendingCount, syncing, lastError: c.lastError };
+  }
+  function refreshStatus(): void {
+    const next = computeStatus();
+    if (
+      next.connection === status.connection &&
+      next.pendingCount === status.pendingCount &&
+      next.syncing === status.syncing &&
+      next.lastError === status.lastError
+    )
+      return;
+    status = next;
+    statusListeners.emit(onError, status);
+  }
+  local.onPendingCountChange(refreshStatus);
+  connection?.onStatusChange(refreshStatus);
+  void local.ready.then(refreshStatus, onError);
+
+  const mutate: Record<string, (args: unknown) => Promise<unknown>> = {};
+  for (const name of Object.keys(definition.mutatorDefs as object)) {
+    mutate[name] = (args) => local.mutate(name, args);
+  }
+  const action: Record<string, (args: unknown) => Promise<unknown>> = {};
+  for (const [name, def] of Object.entries(definition.actionDefs as Record<string, { args: z.ZodType }>)) {
+    action[name] = async (args) => {
+      const parsed = def.args.safeParse(args);
+      if (!parsed.success) {
+        throw new ValidationError("invalid_args", `Invalid args for action ${name}`, parsed.error.issues);
+      }
+      if (connection === undefined) throw new OfflineError("No sync layer is attached to this store");
+      return connection.action(name, args);
+    };
+  }
+
+  let closed = false;
+  return {
+    definition,
+    spaceId,
+    userId: options.userId,
+    get clientId() {
+      return local.clientId;
+    },
+    ready: local.ready,
+    mutate: mutate as MutateApi<D>,
+    action: action as ActionApi<D>,
+    async query<TResult>(query: Query<D, TResult>): Promise<TResult> {
+      await local.ready;
+      return query(local.readTransaction() as ReadTransaction);
+    },
+    subscribe<TResult>(
+      query: Query<D, TResult>,
+      opts: SubscribeOptions<TResult> | ((result: TResult) => void),
+    ): () => void {
+      if (closed) throw new SyncedStoreError("closed", "The store is closed");
+      const o = typeof opts === "function" ? { onData: opts } : opts;
+      return subscriptions.subscribe(query, o.onData, o.onError);
+    },
+    watch(prefix: string, onChange: (diffs: readonly KeyDiff[]) => void): () => void {
+      return watches.watch(prefix, onChange);
+    },
+    get status() {
+      return status;
+    },
+    onStatusChange(listener: (s: SyncStatus) => void) {
+      return statusListeners.add(listener);
+    },
+    onRejection(listener: (error: MutationRejectedError) => void) {
+      return local.onRejection(listener);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      subscriptions.close();
+      await connection?.close();
+      await local.close();
+    },
+  };
+}

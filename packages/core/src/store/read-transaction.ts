@@ -1,0 +1,77 @@
+import { isServerOnlyKey, privateKey } from "../schema/keys.js";
+import type { KeySchemas } from "../schema/key-pattern.js";
+import { scanBounds, type LayeredView } from "./layered-view.js";
+import type { Location, ReadTransaction, ScanEntry, ScanOptions } from "./transaction.js";
+
+/**
+ * Receives what a transaction reads, so subscriptions can tell which changes concern them.
+ * A scan reads keys in `[from, to]` under `prefix`; `to` is undefined when the scan ran to the
+ * end of its prefix (no limit reached).
+ */
+export interface ReadRecorder {
+  key(key: string): void;
+  range(prefix: string, from: string, to: string | undefined): void;
+}
+
+/** Who a transaction runs for and where. */
+export interface TransactionContext {
+  readonly userId: string;
+  readonly clientId: string;
+  readonly location: Location;
+}
+
+/** `ReadTransaction` over a layered view, optionally recording what it reads. */
+export class StoreReadTransaction implements ReadTransaction<KeySchemas> {
+  readonly userId: string;
+  readonly clientId: string;
+  readonly location: Location;
+
+  constructor(
+    ctx: TransactionContext,
+    protected readonly view: LayeredView,
+    protected readonly recorder?: ReadRecorder,
+  ) {
+    this.userId = ctx.userId;
+    this.clientId = ctx.clientId;
+    this.location = ctx.location;
+  }
+
+  /** Synchronous `get`, for callers inside the engine. */
+  read(key: string): unknown {
+    this.recorder?.key(key);
+    if (this.location === "client" && isServerOnlyKey(key)) return undefined;
+    return this.view.get(key);
+  }
+
+  get(key: string): Promise<unknown> {
+    return Promise.resolve(this.read(key));
+  }
+
+  has(key: string): Promise<boolean> {
+    return Promise.resolve(this.read(key) !== undefined);
+  }
+
+  /** Synchronous `scan`, for callers inside the engine. */
+  readScan(options?: ScanOptions<string>): Array<ScanEntry<unknown>> {
+    const bounds = scanBounds(options);
+    let entries = this.view.scan(bounds);
+    if (this.location === "client" && (bounds.prefix === "" || isServerOnlyKey(bounds.prefix))) {
+      // Server-only keys never reach a client store, but a scan must not show one regardless.
+      entries = entries.filter((e) => !isServerOnlyKey(e.key));
+    }
+    if (this.recorder) {
+      const full = entries.length >= bounds.limit;
+      this.recorder.range(bounds.prefix, bounds.from, full ? entries[entries.length - 1]?.key : undefined);
+    }
+    return entries;
+  }
+
+  // The interface's scan is generic in the prefix; values are `unknown` at this level.
+  scan(options?: ScanOptions<string>): Promise<Array<ScanEntry<never>>> {
+    return Promise.resolve(this.readScan(options) as Array<ScanEntry<never>>);
+  }
+
+  privateKey<TRest extends string>(rest: TRest): `$$pu/${string}/${TRest}` {
+    return privateKey(this.userId, rest);
+  }
+}

@@ -1,0 +1,34 @@
+import { SyncedStoreError } from "../errors.js";
+import type { z } from "zod";
+import type { CompiledPattern } from "../schema/key-pattern.js";
+import type { LayeredView } from "./layered-view.js";
+import type { TransactionContext } from "./read-transaction.js";
+import { StoreWriteTransaction } from "./write-transaction.js";
+import type { WriteTransaction } from "./transaction.js";
+
+/** A mutator as the engine sees it: untyped args, already parsed by `args`. */
+export interface RunnableMutator {
+  readonly args: z.ZodType;
+  readonly run: (tx: WriteTransaction, args: unknown) => void | Promise<void>;
+}
+
+/**
+ * Runs a mutator over `view` and returns its transaction (whose `writes` are the effect). Throws
+ * what the mutator throws; nothing is committed here.
+ */
+export async function runMutator(
+  def: RunnableMutator | undefined,
+  name: string,
+  args: unknown,
+  view: LayeredView,
+  ctx: TransactionContext,
+  patterns: readonly CompiledPattern[],
+): Promise<StoreWriteTransaction> {
+  if (def === undefined)
+    throw new SyncedStoreError("unknown_mutator", `Unknown mutator ${JSON.stringify(name)}`);
+  const tx = new StoreWriteTransaction(ctx, view, patterns);
+  const result = def.run(tx, args);
+  // Synchronous mutators skip a microtask hop.
+  if (result instanceof Promise) await result;
+  return tx;
+}

@@ -1,0 +1,96 @@
+import { produce } from "immer";
+import { PermissionError, ValidationError } from "../errors.js";
+import { OrderedMap } from "../kv/ordered-map.js";
+import { schemaForKey, type CompiledPattern, type KeySchemas } from "../schema/key-pattern.js";
+import { canWrite, isServerOnlyKey } from "../schema/keys.js";
+import { DELETED, LayeredView, type Layer } from "./layered-view.js";
+import { StoreReadTransaction, type ReadRecorder, type TransactionContext } from "./read-transaction.js";
+import type { WriteTransaction } from "./transaction.js";
+
+/**
+ * `WriteTransaction` over a layered view. Writes go to the transaction's own layer (`writes`),
+ * visible to its later reads; the caller commits that layer only when the mutator succeeds, so
+ * a mutator that throws leaves no effect.
+ */
+export class StoreWriteTransaction extends StoreReadTransaction implements WriteTransaction<KeySchemas> {
+  /** Key → new value or `DELETED`, in key order. */
+  readonly writes: Layer;
+  readonly #patterns: readonly CompiledPattern[];
+
+  constructor(
+    ctx: TransactionContext,
+    below: LayeredView,
+    patterns: readonly CompiledPattern[],
+    recorder?: ReadRecorder,
+  ) {
+    const writes: Layer = new OrderedMap();
+    super(ctx, new LayeredView(below.base, [...below.layers, writes]), recorder);
+    this.writes = writes;
+    this.#patterns = patterns;
+  }
+
+  /** Validates and writes synchronously; see `set`. */
+  write(key: string, value: unknown): void {
+    const schema = schemaForKey(this.#patterns, key);
+    if (schema === undefined) {
+      throw new ValidationError("unknown_key", `No key family matches ${JSON.stringify(key)}`);
+    }
+    this.#checkWritable(key);
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      throw new ValidationError(
+        "invalid_value",
+        `Invalid value for ${JSON.stringify(key)}: ${parsed.error.issues.map((i) => i.message).join("; ")}`,
+        parsed.error.issues,
+      );
+    }
+    if (this.#dropped(key)) return;
+    // undefined would read as "absent" in the layers; JSON has no undefined either.
+    this.writes.set(key, parsed.data === undefined ? null : parsed.data);
+  }
+
+  set(key: string, value: unknown): Promise<void> {
+    return settle(() => this.write(key, value));
+  }
+
+  del(key: string): Promise<boolean> {
+    return settle(() => {
+      this.#checkWritable(key);
+      const existed = this.read(key) !== undefined;
+      if (!this.#dropped(key)) this.writes.set(key, DELETED);
+      return existed;
+    });
+  }
+
+  update(key: string, recipe: (draft: never) => unknown): Promise<unknown> {
+    return settle(() => {
+      const current = this.read(key);
+      if (current === undefined) return undefined;
+      this.write(key, produce(current, recipe as (draft: unknown) => void));
+      return this.read(key);
+    });
+  }
+
+  #checkWritable(key: string): void {
+    // Server-only keys pass on the client too: the write is validated, then dropped.
+    if (!isServerOnlyKey(key) && !canWrite(this.userId, key, this.location)) {
+      throw new PermissionError(`User ${JSON.stringify(this.userId)} may not write ${JSON.stringify(key)}`);
+    }
+  }
+
+  /** On the client, server-only keys are validated but kept out of the local store. */
+  #dropped(key: string): boolean {
+    return this.location === "client" && isServerOnlyKey(key);
+  }
+}
+
+/** Runs `fn` now and wraps its outcome in a promise (writes are synchronous underneath). */
+function settle<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    // Everything thrown here is one of our Error subclasses (or the recipe's own error).
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    return Promise.reject(error);
+  }
+}

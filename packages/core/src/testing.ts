@@ -1,0 +1,72 @@
+/**
+ * `@synced-store/core/testing`: helpers for tests of stores, servers and apps.
+ */
+import type { Store } from "./client-types.js";
+import type { AnyStoreDefinition } from "./schema/define-store.js";
+import { canRead } from "./schema/keys.js";
+import { deepEqual } from "./util/deep-equal.js";
+
+/** A store's whole visible state (base + pending), as a plain object in key order. */
+export async function visibleState(store: Store<AnyStoreDefinition>): Promise<Record<string, unknown>> {
+  const entries = await store.query((tx) => tx.scan());
+  const out: Record<string, unknown> = {};
+  for (const { key, value } of entries) out[key] = value;
+  return out;
+}
+
+/** `state` as `userId` may see it (no `$$so/` keys, no other user's `$$pu/` keys). */
+export function filterForUser(
+  state: Readonly<Record<string, unknown>> | ReadonlyMap<string, unknown>,
+  userId: string,
+): Record<string, unknown> {
+  const entries: Array<[string, unknown]> =
+    state instanceof Map ? [...(state as ReadonlyMap<string, unknown>)] : Object.entries(state);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (canRead(userId, key)) out[key] = value;
+  }
+  return out;
+}
+
+/** Options of `assertConverged`. */
+export interface AssertConvergedOptions {
+  /** Accept stores that still hold pending mutations. @default false */
+  readonly allowPending?: boolean;
+}
+
+/**
+ * Throws unless every store shows exactly `expected` (the server's state, filtered here for each
+ * store's user) and, unless allowed, has nothing pending. Without `expected`, stores of the same
+ * user must hold equal states and all stores equal shared keys.
+ */
+export async function assertConverged(
+  stores: ReadonlyArray<Store<AnyStoreDefinition>>,
+  expected?: Readonly<Record<string, unknown>> | ReadonlyMap<string, unknown>,
+  options: AssertConvergedOptions = {},
+): Promise<void> {
+  const states = await Promise.all(stores.map(visibleState));
+  for (const [i, store] of stores.entries()) {
+    if (!options.allowPending && store.status.pendingCount > 0) {
+      throw new Error(
+        `Store ${i} (${store.clientId}) still has ${store.status.pendingCount} pending mutations`,
+      );
+    }
+    const want = expected
+      ? filterForUser(expected, store.userId)
+      : filterForUser(states[0]!, store.userId === stores[0]!.userId ? store.userId : "");
+    const got = expected || store.userId === stores[0]!.userId ? states[i]! : filterForUser(states[i]!, "");
+    const diff = firstDifference(want, got);
+    if (diff !== undefined) {
+      throw new Error(`Store ${i} (user ${store.userId}, client ${store.clientId}) diverges at ${diff}`);
+    }
+  }
+}
+
+function firstDifference(want: Record<string, unknown>, got: Record<string, unknown>): string | undefined {
+  for (const key of new Set([...Object.keys(want), ...Object.keys(got)])) {
+    if (!deepEqual(want[key], got[key])) {
+      return `${JSON.stringify(key)}: expected ${JSON.stringify(want[key])}, got ${JSON.stringify(got[key])}`;
+    }
+  }
+  return undefined;
+}
