@@ -50,7 +50,7 @@ class FakeTarget implements PeerTarget {
 }
 
 // Node's BroadcastChannel: delivery across instances in one process, as across tabs.
-const channels = broadcastTabChannels(BroadcastChannel as BroadcastChannelConstructor)!;
+const channels = broadcastTabChannels(BroadcastChannel)!;
 const opened: Array<{ coordinator: TabCoordinator; release: ReleaseLock }> = [];
 
 interface World {
