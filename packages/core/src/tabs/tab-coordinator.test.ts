@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { WireMutation } from "../protocol/messages.js";
 import type { PeerTarget } from "../store/peer-target.js";
-import { broadcastTabChannels, type BroadcastChannelConstructor } from "./broadcast-tab-channel.js";
+import { broadcastTabChannels } from "./broadcast-tab-channel.js";
 import { claimClientId, clientLockName } from "./claim-client-id.js";
 import { memoryClientRegistry, type ClientRegistry } from "./client-registry.js";
 import { TabCoordinator, type AdoptClient } from "./tab-coordinator.js";
