@@ -16,3 +16,18 @@ export { LocalStore, type LocalStoreOptions, type LocalMutation } from "./store/
 export type { KeyChange, StoreChange } from "./store/store-change.js";
 export { deepEqual } from "./util/deep-equal.js";
 export { silentLogger, type Logger } from "./util/logger.js";
+export {
+  connectToServer,
+  type ServerConnectionOptions,
+  type ServerConnection,
+} from "./sync/connect-to-server.js";
+export { SyncClient, type SyncClientOptions, type AuthSource } from "./sync/sync-client.js";
+export type * from "./sync/transport.js";
+export {
+  webSocketTransport,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from "./sync/websocket-transport.js";
+export { httpTransport, type FetchLike, type HttpTransportOptions } from "./sync/http-transport.js";
+export { backoffDelay, type BackoffOptions } from "./sync/backoff.js";
+export { systemTimers, type SyncTimers, type TimerHandle } from "./sync/timers.js";

@@ -1,0 +1,98 @@
+import type { SyncedStoreError } from "../errors.js";
+import type { SyncTarget } from "../store/server-update.js";
+import type { ConnectionState, SyncStatus } from "./status.js";
+import { httpTransport, type FetchLike } from "./http-transport.js";
+import { SyncClient, type AuthSource, type SyncClientOptions } from "./sync-client.js";
+import type { Transport } from "./transport.js";
+import { webSocketTransport, type WebSocketConstructor } from "./websocket-transport.js";
+
+/** Options of `connectToServer`. */
+export interface ServerConnectionOptions extends Partial<
+  Pick<
+    SyncClientOptions,
+    | "timers"
+    | "pushDelayMs"
+    | "maxMutationsPerPush"
+    | "heartbeatIntervalMs"
+    | "heartbeatTimeoutMs"
+    | "connectTimeoutMs"
+    | "pollIntervalMs"
+    | "backoff"
+    | "fallbackAfterFailures"
+  >
+> {
+  /** The server's WebSocket endpoint, e.g. `wss://example.com/sync`. */
+  readonly url: string;
+  /** Sent in `connect`: a token, or a function asked on every (re)connect. */
+  readonly auth?: AuthSource;
+  /** The server's HTTP endpoints base, used when WebSocket cannot connect. @default no fallback */
+  readonly httpUrl?: string;
+  /** @default globalThis.WebSocket (pass `WebSocket` from `ws` in Node) */
+  readonly WebSocket?: WebSocketConstructor;
+  /** @default globalThis.fetch */
+  readonly fetch?: FetchLike;
+  /** Replaces the WebSocket transport entirely (tests, custom hosts). */
+  readonly transport?: Transport;
+}
+
+/** What the store hands the sync layer (structurally `ConnectContext` of `createStore`). */
+export interface SyncContext {
+  readonly spaceId: string;
+  readonly definition: { readonly schemaVersion: number };
+  readonly onError: (error: unknown) => void;
+}
+
+/** The sync layer as `createStore` drives it (structurally its `SyncConnection`). */
+export interface ServerConnection {
+  status(): { connection: ConnectionState; lastError: SyncStatus["lastError"]; syncing?: boolean };
+  onStatusChange(listener: () => void): () => void;
+  action(name: string, args: unknown): Promise<unknown>;
+  close(): Promise<void>;
+  /** The sync client itself, for `reconnectNow()` or its `fatalError`. */
+  readonly client: SyncClient;
+}
+
+/**
+ * Syncs a store with a Synced-Store server: pass the result as `createStore`'s `connect` option.
+ *
+ * @example
+ * createStore(todo, { space: "list-1", userId, connect: connectToServer({ url: "wss://host/sync", auth }) })
+ */
+export function connectToServer(
+  options: ServerConnectionOptions,
+): (target: SyncTarget, context: SyncContext) => ServerConnection {
+  return (target, context) => {
+    const transport =
+      options.transport ??
+      webSocketTransport({
+        url: options.url,
+        ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+      });
+    const fallback =
+      options.httpUrl === undefined
+        ? undefined
+        : httpTransport({ url: options.httpUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    const { url: _url, auth, httpUrl: _h, WebSocket: _w, fetch: _f, transport: _t, ...tuning } = options;
+    const client = new SyncClient({
+      ...tuning,
+      target,
+      spaceId: context.spaceId,
+      schemaVersion: context.definition.schemaVersion,
+      transport,
+      ...(fallback ? { fallbackTransport: fallback } : {}),
+      ...(auth === undefined ? {} : { auth }),
+      onError: (error: SyncedStoreError) => context.onError(error),
+    });
+    client.start();
+    return {
+      client,
+      status: () => client.status,
+      onStatusChange: (listener) => client.onStatusChange(() => listener()),
+      action: (name, args) => client.callAction(name, args),
+      close: () => {
+        client.dispose();
+        return Promise.resolve();
+      },
+    };
+  };
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it, vi } from "vitest";
+import { encodeMessage } from "../protocol/codec.js";
+import type { ServerMessage } from "../protocol/messages.js";
+import { httpTransport, type FetchLike } from "./http-transport.js";
+
+const connect = {
+  type: "connect",
+  space: "todo/s",
+  client_id: "c1",
+  history_id: null,
+  base_version: 0,
+  last_mutation_id: 0,
+  schema_version: 1,
+} as const;
+
+function fakeFetch(answer: (path: string, body: unknown) => ServerMessage[] | Error) {
+  const calls: Array<{ url: string; body: unknown }> = [];
+  const fetch: FetchLike = (url, init) => {
+    const body: unknown = JSON.parse(init.body);
+    calls.push({ url, body });
+    const result = answer(url, body);
+    if (result instanceof Error) return Promise.reject(result);
+    return Promise.resolve({ ok: true, status: 200, text: () => Promise.resolve(JSON.stringify(result)) });
+  };
+  return { fetch, calls };
+}
+
+describe("httpTransport", () => {
+  it("posts each message with the connect context and delivers the answers in order", async () => {
+    const { fetch, calls } = fakeFetch((url) =>
+      url.endsWith("/connect")
+        ? [{ type: "connected", history_id: "h", version: 0, last_mutation_id: 0 }]
+        : [{ type: "pong" }],
+    );
+    const frames: string[] = [];
+    const onOpen = vi.fn();
+    const conn = httpTransport({ url: "http://host/sync/", fetch }).open({
+      onOpen,
+      onFrame: (f) => frames.push(f),
+      onClose: vi.fn(),
+    });
+    await vi.waitFor(() => expect(onOpen).toHaveBeenCalled());
+    conn.send(encodeMessage(connect));
+    conn.send(encodeMessage({ type: "ping" }));
+    conn.send(encodeMessage({ type: "pull", client_id: "c1", base_version: 0 }));
+    await vi.waitFor(() => expect(frames).toHaveLength(2));
+    expect(calls.map((c) => c.url)).toEqual(["http://host/sync/connect", "http://host/sync/pull"]);
+    expect(calls[1]?.body).toEqual({ connect, message: { type: "pull", client_id: "c1", base_version: 0 } });
+    expect(JSON.parse(frames[0] ?? "")).toMatchObject({ type: "connected" });
+  });
+
+  it("reports a network failure as a close", async () => {
+    const { fetch } = fakeFetch(() => new Error("ECONNREFUSED"));
+    const onClose = vi.fn();
+    const conn = httpTransport({ url: "http://host", fetch }).open({
+      onOpen: vi.fn(),
+      onFrame: vi.fn(),
+      onClose,
+    });
+    conn.send(encodeMessage(connect));
+    await vi.waitFor(() =>
+      expect(onClose).toHaveBeenCalledWith(expect.objectContaining({ reason: "ECONNREFUSED" })),
+    );
+  });
+});

@@ -1,0 +1,86 @@
+import { decodeClientMessage } from "../protocol/codec.js";
+import type { ClientMessage, ConnectMessage } from "../protocol/messages.js";
+import type { ConnectionHandlers, Transport, TransportConnection } from "./transport.js";
+
+/** The part of `fetch` the HTTP transport uses. */
+export type FetchLike = (
+  url: string,
+  init: { method: "POST"; headers: Record<string, string>; body: string },
+) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+
+/** Options of `httpTransport`. */
+export interface HttpTransportOptions {
+  /** Base URL of the server's HTTP sync endpoints, e.g. `https://host/sync`. */
+  readonly url: string;
+  /** @default globalThis.fetch */
+  readonly fetch?: FetchLike;
+}
+
+/**
+ * A transport over plain HTTP requests, for networks that block WebSockets. Each client message
+ * is one `POST {url}/{type}` whose body is `{ connect, message }` — HTTP keeps no connection, so
+ * every request carries the `connect` message that identifies and authenticates the client — and
+ * whose response is a JSON array of server messages. Requests go one at a time, in order. The
+ * server pushes nothing over HTTP; the sync client polls with `pull`.
+ */
+export function httpTransport(options: HttpTransportOptions): Transport {
+  const base = options.url.replace(/\/+$/, "");
+  return {
+    kind: "http",
+    open(handlers: ConnectionHandlers): TransportConnection {
+      const doFetch = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
+      let closed = false;
+      let connect: ConnectMessage | null = null;
+      let queue: Promise<void> = Promise.resolve();
+      const close = (code: number, reason: string) => {
+        if (closed) return;
+        closed = true;
+        handlers.onClose({ code, reason, opened: true });
+      };
+      const post = async (message: ClientMessage): Promise<void> => {
+        if (closed || connect === null || doFetch === undefined) return;
+        const body = message.type === "connect" ? { connect } : { connect, message };
+        let frames: unknown;
+        try {
+          const response = await doFetch(`${base}/${message.type}`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify(body),
+          });
+          const text = await response.text();
+          if (!response.ok && !text.startsWith("[")) {
+            close(1011, `HTTP ${response.status} from ${base}/${message.type}`);
+            return;
+          }
+          frames = JSON.parse(text);
+        } catch (error) {
+          close(1006, error instanceof Error ? error.message : String(error));
+          return;
+        }
+        if (!Array.isArray(frames)) {
+          close(1002, "The server's HTTP response is not an array of messages");
+          return;
+        }
+        for (const frame of frames) if (!closed) handlers.onFrame(JSON.stringify(frame));
+      };
+      void Promise.resolve().then(() => {
+        if (closed) return;
+        if (doFetch === undefined) close(1006, "No fetch implementation: pass the `fetch` option");
+        else handlers.onOpen();
+      });
+      return {
+        send(frame) {
+          if (closed) return;
+          const message = decodeClientMessage(frame);
+          // Heartbeats are for sockets; each HTTP request already proves the server is there.
+          if (message.type === "ping") return;
+          if (message.type === "connect") connect = message;
+          queue = queue.then(() => post(message));
+        },
+        close(code = 1000, reason = "") {
+          close(code, reason);
+        },
+      };
+    },
+  };
+}
