@@ -1,0 +1,142 @@
+import type { PoolClient } from "pg";
+import type {
+  ClientQuery,
+  ClientRow,
+  KeyChange,
+  KeyRow,
+  SpaceHead,
+  StorageReader,
+  StorageScanOptions,
+} from "./storage.js";
+
+/** A `synced_store_keys` row as pg returns it (bigint arrives as a string). */
+export interface KeyRecord {
+  key: string;
+  value: string | null;
+  version: string;
+}
+interface ClientRecord {
+  client_id: string;
+  user_id: string;
+  last_mutation_id: string;
+  version: string;
+}
+interface HeadRecord {
+  history_id: string;
+  version: string;
+  horizon: string;
+}
+
+// Named statements are parsed once per connection and reused by every later call.
+const Q = {
+  head: "SELECT history_id, version, horizon FROM synced_store_spaces WHERE space_id = $1",
+  get: "SELECT key, value, version FROM synced_store_keys WHERE space_id = $1 AND key = $2",
+  scan: `SELECT key, value, version FROM synced_store_keys
+    WHERE space_id = $1 AND key >= $2 AND ($3::text IS NULL OR key < $3) AND value IS NOT NULL
+    ORDER BY key LIMIT $4`,
+  changes: `SELECT key, value, version FROM synced_store_keys
+    WHERE space_id = $1 AND version > $2 ORDER BY key`,
+  client: `SELECT client_id, user_id, last_mutation_id, version FROM synced_store_clients
+    WHERE space_id = $1 AND client_id = $2`,
+  clients: `SELECT client_id, user_id, last_mutation_id, version FROM synced_store_clients
+    WHERE space_id = $1 AND version > $2 AND ($3::text IS NULL OR user_id = $3) ORDER BY client_id`,
+} as const;
+
+/**
+ * Reads of one space over one pooled connection. The caller opens and ends the surrounding SQL
+ * transaction, which is what makes the reads consistent with each other.
+ */
+export class PostgresReader implements StorageReader {
+  constructor(
+    protected readonly client: PoolClient,
+    protected readonly spaceId: string,
+  ) {}
+
+  protected async query<R extends object>(name: keyof typeof Q, values: unknown[]): Promise<R[]> {
+    const result = await this.client.query<R>({ name: `synced_store_${name}`, text: Q[name], values });
+    return result.rows;
+  }
+
+  async head(): Promise<SpaceHead | undefined> {
+    const [row] = await this.query<HeadRecord>("head", [this.spaceId]);
+    return row && { historyId: row.history_id, version: Number(row.version), horizon: Number(row.horizon) };
+  }
+
+  async get(key: string): Promise<KeyRow | undefined> {
+    const [row] = await this.query<KeyRecord>("get", [this.spaceId, key]);
+    return row?.value == null ? undefined : toKeyRow(row);
+  }
+
+  async scan(options: StorageScanOptions = {}): Promise<KeyRow[]> {
+    const prefix = options.prefix ?? "";
+    const start = options.start ?? "";
+    const limit = options.limit === undefined ? null : Math.max(0, Math.floor(options.limit));
+    const from = start > prefix ? start : prefix;
+    const rows = await this.query<KeyRecord>("scan", [this.spaceId, from, prefixEnd(prefix), limit]);
+    return rows.map(toKeyRow);
+  }
+
+  snapshot(): Promise<KeyRow[]> {
+    return this.scan();
+  }
+
+  async changesSince(version: number): Promise<KeyChange[]> {
+    const rows = await this.query<KeyRecord>("changes", [this.spaceId, version]);
+    return rows.map((row) =>
+      row.value === null
+        ? { key: row.key, version: Number(row.version), deleted: true }
+        : {
+            key: row.key,
+            version: Number(row.version),
+            deleted: false,
+            value: JSON.parse(row.value) as unknown,
+          },
+    );
+  }
+
+  async getClient(clientId: string): Promise<ClientRow | undefined> {
+    const [row] = await this.query<ClientRecord>("client", [this.spaceId, clientId]);
+    return row && toClientRow(row);
+  }
+
+  async clients(query: ClientQuery = {}): Promise<ClientRow[]> {
+    const rows = await this.query<ClientRecord>("clients", [
+      this.spaceId,
+      query.sinceVersion ?? 0,
+      query.userId ?? null,
+    ]);
+    return rows.map(toClientRow);
+  }
+}
+
+/** A live key row; the caller has checked that `value` is not null. */
+export function toKeyRow(row: KeyRecord): KeyRow {
+  return { key: row.key, value: JSON.parse(row.value!) as unknown, version: Number(row.version) };
+}
+
+function toClientRow(row: ClientRecord): ClientRow {
+  return {
+    clientId: row.client_id,
+    userId: row.user_id,
+    lastMutationId: Number(row.last_mutation_id),
+    version: Number(row.version),
+  };
+}
+
+/**
+ * The smallest string greater than every string starting with `prefix`, in code point order
+ * (how the "C" collation sorts UTF-8), or null when there is none. Scanning `[prefix, end)`
+ * then uses the primary key index and stops at the prefix's last key.
+ */
+export function prefixEnd(prefix: string): string | null {
+  const points = [...prefix];
+  while (points.length > 0) {
+    const last = points.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      // Skip the surrogate block: those code points are not valid in UTF-8.
+      const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+      return points.join("") + String.fromCodePoint(next);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,174 @@
+import { randomUUID } from "node:crypto";
+import type { PoolClient } from "pg";
+import { PostgresReader } from "./postgres-reader.js";
+import type {
+  ClientQuery,
+  ClientRow,
+  KeyChange,
+  KeyRow,
+  KeyWrite,
+  SpaceHead,
+  StorageScanOptions,
+  StorageTransaction,
+} from "./storage.js";
+
+const UPSERT_KEYS = `INSERT INTO synced_store_keys (space_id, key, value, version)
+  SELECT $1, k, v, n FROM unnest($2::text[], $3::text[], $4::bigint[]) AS t(k, v, n)
+  ON CONFLICT (space_id, key) DO UPDATE SET value = excluded.value, version = excluded.version`;
+const UPSERT_CLIENTS = `INSERT INTO synced_store_clients (space_id, client_id, user_id, last_mutation_id, version)
+  SELECT $1, c, u, m, n FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS t(c, u, m, n)
+  ON CONFLICT (space_id, client_id) DO UPDATE SET user_id = excluded.user_id,
+    last_mutation_id = excluded.last_mutation_id, version = excluded.version`;
+const INSERT_SPACE = `INSERT INTO synced_store_spaces (space_id, history_id, version, horizon) VALUES ($1, $2, $3, $4)`;
+const SET_VERSION = `UPDATE synced_store_spaces SET version = $2 WHERE space_id = $1`;
+const COLLECT = `DELETE FROM synced_store_keys WHERE space_id = $1 AND value IS NULL AND version <= $2`;
+const RAISE_HORIZON = `UPDATE synced_store_spaces SET horizon = GREATEST(horizon, $2) WHERE space_id = $1`;
+
+/** A key's state as this transaction knows it: `json` null for absent or deleted. */
+interface CachedKey {
+  readonly json: string | null;
+  readonly version: number;
+}
+
+/**
+ * A push transaction on one space. The caller holds the space's advisory lock, so no other
+ * process writes the space meanwhile: rows read once can be cached, and writes are buffered and
+ * sent in one statement per table at `flush` (before any range read, and before COMMIT). A batch
+ * of mutations then costs a few round trips instead of one per key.
+ */
+export class PostgresTransaction extends PostgresReader implements StorageTransaction {
+  #head: SpaceHead | undefined;
+  /** The head row does not exist in the database yet: `flush` inserts it. */
+  #create = false;
+  #versionDirty = false;
+  readonly #keys = new Map<string, CachedKey>();
+  readonly #pendingKeys = new Map<string, CachedKey>();
+  readonly #clients = new Map<string, ClientRow | null>();
+  readonly #pendingClients = new Map<string, ClientRow>();
+
+  constructor(client: PoolClient, spaceId: string) {
+    super(client, spaceId);
+  }
+
+  override async head(): Promise<SpaceHead> {
+    if (this.#head) return this.#head;
+    const existing = await super.head();
+    if (existing) {
+      this.#head = existing;
+    } else {
+      this.#head = { historyId: randomUUID(), version: 0, horizon: 0 };
+      this.#create = true;
+    }
+    return this.#head;
+  }
+
+  override async get(key: string): Promise<KeyRow | undefined> {
+    let cached = this.#keys.get(key);
+    if (!cached) {
+      const row = await super.get(key);
+      cached = row ? { json: JSON.stringify(row.value), version: row.version } : { json: null, version: 0 };
+      this.#keys.set(key, cached);
+    }
+    return cached.json === null
+      ? undefined
+      : { key, value: JSON.parse(cached.json) as unknown, version: cached.version };
+  }
+
+  override async getClient(clientId: string): Promise<ClientRow | undefined> {
+    if (!this.#clients.has(clientId)) this.#clients.set(clientId, (await super.getClient(clientId)) ?? null);
+    const row = this.#clients.get(clientId);
+    return row ? { ...row } : undefined;
+  }
+
+  override async scan(options?: StorageScanOptions): Promise<KeyRow[]> {
+    await this.flush();
+    return super.scan(options);
+  }
+
+  override async changesSince(version: number): Promise<KeyChange[]> {
+    await this.flush();
+    return super.changesSince(version);
+  }
+
+  override async clients(query?: ClientQuery): Promise<ClientRow[]> {
+    await this.flush();
+    return super.clients(query);
+  }
+
+  async putKeys(version: number, writes: readonly KeyWrite[]): Promise<void> {
+    await this.head();
+    for (const write of writes) {
+      if (write.key.includes("\0"))
+        throw new TypeError("PostgreSQL storage cannot store a key containing U+0000");
+      const entry = { json: write.deleted ? null : JSON.stringify(write.value), version };
+      this.#keys.set(write.key, entry);
+      this.#pendingKeys.set(write.key, entry);
+    }
+  }
+
+  async putClients(rows: readonly ClientRow[]): Promise<void> {
+    await this.head();
+    for (const row of rows) {
+      this.#clients.set(row.clientId, { ...row });
+      this.#pendingClients.set(row.clientId, { ...row });
+    }
+  }
+
+  async setVersion(version: number): Promise<void> {
+    const head = await this.head();
+    this.#head = { ...head, version };
+    this.#versionDirty = true;
+  }
+
+  async collectTombstones(horizon: number): Promise<void> {
+    const head = await this.head();
+    await this.flush();
+    await this.client.query(COLLECT, [this.spaceId, horizon]);
+    await this.client.query(RAISE_HORIZON, [this.spaceId, horizon]);
+    for (const [key, entry] of this.#keys) if (entry.json === null) this.#keys.delete(key);
+    if (horizon > head.horizon) this.#head = { ...head, horizon };
+  }
+
+  /** Sends every buffered write. Called before range reads and before COMMIT. */
+  async flush(): Promise<void> {
+    const head = this.#head;
+    if (head && this.#create) {
+      await this.client.query(INSERT_SPACE, [this.spaceId, head.historyId, head.version, head.horizon]);
+      this.#create = false;
+      this.#versionDirty = false;
+    }
+    if (this.#pendingKeys.size > 0) {
+      const keys = [...this.#pendingKeys.keys()];
+      const entries = [...this.#pendingKeys.values()];
+      this.#pendingKeys.clear();
+      await this.client.query({
+        name: "synced_store_upsert_keys",
+        text: UPSERT_KEYS,
+        values: [this.spaceId, keys, entries.map((e) => e.json), entries.map((e) => e.version)],
+      });
+    }
+    if (this.#pendingClients.size > 0) {
+      const rows = [...this.#pendingClients.values()];
+      this.#pendingClients.clear();
+      await this.client.query({
+        name: "synced_store_upsert_clients",
+        text: UPSERT_CLIENTS,
+        values: [
+          this.spaceId,
+          rows.map((r) => r.clientId),
+          rows.map((r) => r.userId),
+          rows.map((r) => r.lastMutationId),
+          rows.map((r) => r.version),
+        ],
+      });
+    }
+    if (head && this.#versionDirty) {
+      await this.client.query({
+        name: "synced_store_set_version",
+        text: SET_VERSION,
+        values: [this.spaceId, head.version],
+      });
+      this.#versionDirty = false;
+    }
+  }
+}

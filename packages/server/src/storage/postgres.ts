@@ -1,0 +1,119 @@
+import pg from "pg";
+import { SpaceQueue } from "../util/space-queue.js";
+import { migratePostgres } from "./postgres-schema.js";
+import { PostgresReader } from "./postgres-reader.js";
+import { PostgresTransaction } from "./postgres-transaction.js";
+import type { Storage } from "./storage.js";
+
+/** Options of `openPostgresStorage`. Give `connectionString` or `pool`. */
+export interface PostgresStorageOptions {
+  /** `postgres://user@host:port/database`. Ignored when `pool` is given. */
+  connectionString?: string;
+  /** A pool to use instead of creating one; the caller owns it (`close` does not end it). */
+  pool?: pg.Pool;
+  /** Size of the pool this storage creates. @default 10 */
+  maxConnections?: number;
+  /** Create or upgrade the schema on open. @default true */
+  migrate?: boolean;
+  /** Errors of idle pooled connections, which would otherwise crash the process. @default ignore */
+  onError?: (error: unknown) => void;
+}
+
+/** First half of the two-int advisory lock key of a space ("SSSP"). */
+const SPACE_LOCK_CLASS = 0x5353_5350;
+
+/**
+ * `Storage` on PostgreSQL, for several server processes sharing one database.
+ *
+ * Each `transact` runs in one SQL transaction that first takes
+ * `pg_advisory_xact_lock(class, hash(spaceId))`: transactions of one space never overlap, in
+ * this process or any other, and the lock is released by COMMIT or ROLLBACK even when the
+ * connection dies. Inside one process, transactions of one space also queue before taking a
+ * connection, so a busy space cannot hold the whole pool while it waits for its own lock.
+ * `read` runs in a REPEATABLE READ, READ ONLY transaction: one consistent snapshot.
+ *
+ * Keys sort by code point (collation "C"), like the SQLite storage; keys containing U+0000 are
+ * refused, PostgreSQL text cannot hold them.
+ */
+export async function openPostgresStorage(options: PostgresStorageOptions): Promise<Storage> {
+  const ownPool = !options.pool;
+  const pool =
+    options.pool ??
+    new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  const onError = options.onError ?? (() => undefined);
+  if (ownPool) pool.on("error", onError);
+  try {
+    if (options.migrate ?? true) await migratePostgres(pool);
+  } catch (error) {
+    if (ownPool) await pool.end();
+    throw error;
+  }
+  const queue = new SpaceQueue();
+  let closed = false;
+  const check = () => {
+    if (closed) throw new Error("Storage is closed");
+  };
+
+  /** Runs `body` between `begin` and COMMIT on a pooled connection; rolls back when it throws. */
+  async function inTransaction<T>(begin: string, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query(begin);
+      const result = await body(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch((rollbackError: Error) => {
+        // The connection is unusable (killed, network): drop it from the pool.
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  return {
+    transact(spaceId, fn) {
+      check();
+      return queue.run(spaceId, () =>
+        // One round trip: BEGIN and the lock go as one simple query; the key is computed here.
+        inTransaction(
+          `BEGIN; SELECT pg_advisory_xact_lock(${SPACE_LOCK_CLASS}, ${hashSpaceId(spaceId)})`,
+          async (c) => {
+            const tx = new PostgresTransaction(c, spaceId);
+            const result = await fn(tx);
+            await tx.flush();
+            return result;
+          },
+        ),
+      );
+    },
+    read(spaceId, fn) {
+      check();
+      return inTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", (c) =>
+        fn(new PostgresReader(c, spaceId)),
+      );
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await queue.idle();
+      if (ownPool) await pool.end();
+    },
+  };
+}
+
+/**
+ * A signed 32-bit FNV-1a hash of the space id: the second half of its advisory lock key. Two
+ * spaces that share a hash only take turns, which costs throughput, never correctness.
+ */
+export function hashSpaceId(spaceId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < spaceId.length; i++) {
+    hash ^= spaceId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash | 0;
+}
