@@ -28,7 +28,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
   return {
     kind: "http",
     open(handlers: ConnectionHandlers): TransportConnection {
-      const doFetch = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
+      const doFetch = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
       let closed = false;
       let connect: ConnectMessage | null = null;
       let queue: Promise<void> = Promise.resolve();
