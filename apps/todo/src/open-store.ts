@@ -14,12 +14,9 @@ export function syncUrl(): string {
  * the user is from `auth`, checked by its `authenticate` hook.
  */
 export function openTodoStore(instance: string, userId: string): Store<TodoDefinition> {
-  return createStore({
-    definition: todo,
-    spaceId: `${todo.name}/${instance}`,
+  return createStore(todo, {
+    space: instance,
     userId,
-    auth: userId,
-    url: syncUrl(),
     persistence: idbPersistence(),
   });
 }

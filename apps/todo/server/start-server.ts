@@ -1,0 +1,51 @@
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { createServer as createViteServer } from "vite";
+
+/** Options of {@link startTodoServer}. */
+export interface StartTodoServerOptions {
+  /** @default 5173 (0 picks a free port) */
+  port?: number;
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** SQLite file of the sync server. */
+  dbFile: string;
+  /** Hot module reload for development. @default true */
+  hmr?: boolean;
+}
+
+/** A running todo app: page, assets and sync endpoint on one origin. */
+export interface RunningTodoServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const appRoot = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * Starts the todo app in one process and on one port: Vite serves the page (as middleware, with
+ * hot reload), and the sync server answers WebSocket upgrades on `/sync`, storing in SQLite.
+ */
+export async function startTodoServer(options: StartTodoServerOptions): Promise<RunningTodoServer> {
+  const http: Server = createHttpServer();
+  const vite = await createViteServer({
+    root: appRoot,
+    configFile: `${appRoot}/vite.config.ts`,
+    appType: "spa",
+    logLevel: "warn",
+    server: { middlewareMode: true, hmr: options.hmr === false ? false : { server: http } },
+  });
+  http.on("request", vite.middlewares);
+  await new Promise<void>((resolve) =>
+    http.listen(options.port ?? 5173, options.host ?? "127.0.0.1", resolve),
+  );
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? "127.0.0.1"}:${port}/`,
+    async close() {
+      await vite.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

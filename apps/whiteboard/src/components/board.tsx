@@ -1,0 +1,84 @@
+import { StoreProvider, useMutate, useSubscribe } from "@synced-store/react";
+import { useCallback, useMemo, useState } from "react";
+import type { Shape } from "../shared/schemas.js";
+import { storeFor } from "../store-registry.js";
+import { UndoHistory } from "../undo-history.js";
+import { Canvas } from "./canvas.js";
+import { PresenceBar } from "./presence-bar.js";
+import { RejectionToasts } from "./rejection-toasts.js";
+import { useShortcuts } from "../use-shortcuts.js";
+import { Toolbar } from "./toolbar.js";
+
+/** Props of {@link Board}. */
+export interface BoardProps {
+  boardId: string;
+  userId: string;
+  onSignOut: () => void;
+}
+
+/** One board for one user: its store for everything below. */
+export function Board({ boardId, userId, onSignOut }: BoardProps) {
+  const store = storeFor(boardId, userId);
+  return (
+    <StoreProvider store={store}>
+      <BoardContent userId={userId} clientId={store.clientId} onSignOut={onSignOut} />
+    </StoreProvider>
+  );
+}
+
+const byZ = (a: Shape, b: Shape) => a.z - b.z || a.id.localeCompare(b.id);
+
+function BoardContent({
+  userId,
+  clientId,
+  onSignOut,
+}: {
+  userId: string;
+  clientId: string;
+  onSignOut: () => void;
+}) {
+  const mutate = useMutate();
+  const shapes = useSubscribe(
+    async (tx) => (await tx.scan({ prefix: "shapes/" })).map((e) => e.value).sort(byZ),
+    [],
+    { default: [] as Shape[] },
+  );
+  const selection = useSubscribe((tx) => tx.get(tx.privateKey("selection")), []);
+  const history = useMemo(
+    () =>
+      new UndoHistory((id, state) => {
+        void (state ? mutate.putShape(state) : mutate.deleteShape({ id }));
+      }),
+    [mutate],
+  );
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const selectedIds = (selection?.ids ?? []).filter((id) => shapes.some((s) => s.id === id));
+  const deleteSelection = useCallback(() => {
+    const selected = shapes.filter((s) => selectedIds.includes(s.id));
+    history.record(selected.map((s) => ({ id: s.id, before: s, after: null })));
+    for (const s of selected) void mutate.deleteShape({ id: s.id });
+  }, [history, mutate, shapes, selectedIds]);
+  useShortcuts({ undo: () => history.undo(), redo: () => history.redo(), deleteSelection });
+  return (
+    <div className="board">
+      <header className="topbar">
+        <h1>Whiteboard</h1>
+        <Toolbar shapes={shapes} selectedIds={selectedIds} history={history} onDelete={deleteSelection} />
+        <PresenceBar userId={userId} />
+        <button className="link" onClick={onSignOut}>
+          Switch user
+        </button>
+      </header>
+      <Canvas
+        shapes={shapes}
+        selectedIds={selectedIds}
+        history={history}
+        userId={userId}
+        clientId={clientId}
+        editingId={editingId}
+        onEdit={setEditingId}
+      />
+      <RejectionToasts />
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import { useState } from "react";
+import { toUserId } from "../user-name.js";
+
+/** Props of {@link NamePicker}. */
+export interface NamePickerProps {
+  title: string;
+  /** Called with the user id made from the typed name. */
+  onPick: (userId: string) => void;
+}
+
+/** The demo's sign-in: a name, sent to the sync server as auth. No password, no account. */
+export function NamePicker({ title, onPick }: NamePickerProps) {
+  const [name, setName] = useState("");
+  const userId = toUserId(name);
+  return (
+    <main className="name-picker">
+      <form
+        className="card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (userId) onPick(userId);
+        }}
+      >
+        <h1>{title}</h1>
+        <p>Pick a name. Open a second browser with another name to see the two of you collaborate.</p>
+        <input
+          aria-label="Your name"
+          autoFocus
+          placeholder="Your name, e.g. Ada"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <button type="submit" disabled={!userId}>
+          Continue{userId ? ` as ${userId}` : ""}
+        </button>
+      </form>
+    </main>
+  );
+}

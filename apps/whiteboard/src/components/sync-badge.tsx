@@ -1,0 +1,23 @@
+import { useSyncStatus } from "@synced-store/react";
+
+/** Online / offline / syncing, with the number of edits the server has not confirmed yet. */
+export function SyncBadge() {
+  const status = useSyncStatus();
+  const state =
+    status.connection !== "online" ? status.connection : status.pendingCount > 0 ? "syncing" : "online";
+  const label = { offline: "Offline", connecting: "Connecting…", syncing: "Syncing", online: "Online" }[
+    state
+  ];
+  return (
+    <div
+      className={`sync sync-${state}`}
+      data-testid="sync"
+      data-state={state}
+      data-pending={status.pendingCount}
+    >
+      <span className="dot" aria-hidden />
+      {label}
+      {status.pendingCount > 0 && <span className="pending"> · {status.pendingCount} pending</span>}
+    </div>
+  );
+}

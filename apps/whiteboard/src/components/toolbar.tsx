@@ -1,0 +1,84 @@
+import { useMutate } from "@synced-store/react";
+import { useSyncExternalStore } from "react";
+import { newId } from "../new-id.js";
+import { COLORS, type Shape, type ShapeKind } from "../shared/schemas.js";
+import type { UndoHistory } from "../undo-history.js";
+import { SyncBadge } from "./sync-badge.js";
+
+/** Props of {@link Toolbar}. */
+export interface ToolbarProps {
+  shapes: readonly Shape[];
+  selectedIds: readonly string[];
+  history: UndoHistory;
+  onDelete: () => void;
+}
+
+const NEW_SHAPE: Record<ShapeKind, { label: string; w: number; h: number; color: Shape["color"] }> = {
+  rect: { label: "Rectangle", w: 160, h: 100, color: "#a5b4fc" },
+  ellipse: { label: "Ellipse", w: 140, h: 100, color: "#86efac" },
+  sticky: { label: "Sticky note", w: 160, h: 140, color: "#fde68a" },
+};
+
+/** Create, recolour, delete, undo and redo; every change is recorded in the undo history. */
+export function Toolbar({ shapes, selectedIds, history, onDelete }: ToolbarProps) {
+  const mutate = useMutate();
+  useSyncExternalStore(history.subscribe, () => `${history.canUndo}${history.canRedo}`);
+  const selected = shapes.filter((s) => selectedIds.includes(s.id));
+
+  const create = (kind: ShapeKind) => {
+    const { w, h, color } = NEW_SHAPE[kind];
+    const offset = (shapes.length % 8) * 28;
+    const shape: Shape = {
+      id: newId(),
+      kind,
+      x: 80 + offset,
+      y: 80 + offset,
+      w,
+      h,
+      color,
+      text: kind === "sticky" ? "Note" : "",
+      z: (shapes.at(-1)?.z ?? 0) + 1,
+      createdBy: "",
+    };
+    void mutate.putShape(shape);
+    void mutate.select({ ids: [shape.id] });
+    history.record([{ id: shape.id, before: null, after: shape }]);
+  };
+  const recolor = (color: Shape["color"]) => {
+    history.record(selected.map((s) => ({ id: s.id, before: s, after: { ...s, color } })));
+    for (const s of selected) void mutate.recolorShape({ id: s.id, color });
+  };
+  return (
+    <div className="toolbar">
+      {(Object.keys(NEW_SHAPE) as ShapeKind[]).map((kind) => (
+        <button key={kind} onClick={() => create(kind)}>
+          + {NEW_SHAPE[kind].label}
+        </button>
+      ))}
+      <span className="sep" />
+      <div className="palette" aria-label="Colour">
+        {COLORS.map((color) => (
+          <button
+            key={color}
+            aria-label={`Colour ${color}`}
+            className="swatch"
+            style={{ background: color }}
+            disabled={selected.length === 0}
+            onClick={() => recolor(color)}
+          />
+        ))}
+      </div>
+      <button disabled={selected.length === 0} onClick={onDelete}>
+        Delete
+      </button>
+      <span className="sep" />
+      <button aria-label="Undo" disabled={!history.canUndo} onClick={() => history.undo()}>
+        ↶ Undo
+      </button>
+      <button aria-label="Redo" disabled={!history.canRedo} onClick={() => history.redo()}>
+        ↷ Redo
+      </button>
+      <SyncBadge />
+    </div>
+  );
+}
