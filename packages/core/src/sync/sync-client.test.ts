@@ -311,6 +311,32 @@ describe("SyncClient push, poke and pull", () => {
   });
 });
 
+describe("SyncClient resync", () => {
+  it("re-pushes and pulls when acknowledgements stall, and retries an unanswered pull", async () => {
+    const { target, client, connect } = setup({ resyncIntervalMs: 1000 });
+    target.history = "h1";
+    client.start();
+    const link = await connect();
+    target.add("m");
+    await settle();
+    expect(link.sentOf("push")).toHaveLength(1);
+    // First check only records the acknowledged id; the second sees no progress.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(link.sentOf("push")).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(link.sentOf("push").map((p) => p.mutations.map((m) => m.id))).toEqual([[1], [1]]);
+    expect(link.sentOf("pull")).toHaveLength(1);
+    // The pull goes unanswered too: the next check asks again.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(link.sentOf("pull")).toHaveLength(2);
+    link.receive({ ...poke(1, 1, 1), type: "pull_response" });
+    await settle();
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(link.sentOf("pull")).toHaveLength(2);
+    expect(link.sentOf("push")).toHaveLength(3);
+  });
+});
+
 describe("SyncClient actions", () => {
   it("rejects with OfflineError while offline", async () => {
     const { client } = setup();

@@ -48,6 +48,12 @@ export interface SyncClientOptions {
   readonly connectTimeoutMs?: number;
   /** Pull interval on a transport without pokes (HTTP). @default 2_000 */
   readonly pollIntervalMs?: number;
+  /**
+   * While online, how often to check for a stalled exchange — pending mutations whose
+   * acknowledgement made no progress, or a pull with no answer — and then re-push from the
+   * acknowledged id and pull again. Guards against frames lost by proxies. @default 10_000
+   */
+  readonly resyncIntervalMs?: number;
   readonly backoff?: BackoffOptions;
   /** Receives connection and protocol errors (they also show in `status.lastError`). */
   readonly onError?: (error: SyncedStoreError) => void;
@@ -103,6 +109,9 @@ export class SyncClient {
   private retryTimer: TimerHandle | undefined;
   private connectTimer: TimerHandle | undefined;
   private pollTimer: TimerHandle | undefined;
+  private resyncTimer: TimerHandle | undefined;
+  /** `lastAcknowledgedId` at the previous resync check. */
+  private ackAtLastCheck = -1;
   /** Highest mutation id sent on the current connection. */
   private sentUpTo = 0;
   private pushScheduled = false;
@@ -268,6 +277,7 @@ export class SyncClient {
     this.conn = null;
     this.clearTimer("connectTimer");
     this.clearTimer("pollTimer");
+    this.clearTimer("resyncTimer");
     this.heartbeat.stop();
     this.pullInFlight = false;
     this.pushScheduled = false;
@@ -345,6 +355,8 @@ export class SyncClient {
     this.refreshPending();
     if (conn.kind === "websocket") this.heartbeat.start();
     else this.schedulePoll();
+    this.ackAtLastCheck = -1;
+    this.scheduleResync(conn);
     // Catch up on what changed while we were away; after a history change, from scratch.
     const reset = otherHistory && hadHistory;
     if (reset || message.version !== target.baseVersion()) this.pull(otherHistory ? 0 : undefined);
@@ -429,6 +441,24 @@ export class SyncClient {
     }, this.options.pollIntervalMs ?? 2_000);
   }
 
+  private scheduleResync(conn: Connection): void {
+    this.resyncTimer = this.timers.setTimeout(() => {
+      this.resyncTimer = undefined;
+      if (conn !== this.conn || conn.phase !== "ready") return;
+      const acked = this.target.lastAcknowledgedId();
+      const stalledPush = this.target.pendingCount() > 0 && acked === this.ackAtLastCheck;
+      if (stalledPush || this.pullInFlight) {
+        // A push, its poke or a pull got lost: start over from what the server confirmed.
+        this.pullInFlight = false;
+        this.sentUpTo = acked;
+        this.flushPush();
+        this.pull();
+      }
+      this.ackAtLastCheck = acked;
+      this.scheduleResync(conn);
+    }, this.options.resyncIntervalMs ?? 10_000);
+  }
+
   // ---- helpers ----
 
   private send(message: ClientMessage): void {
@@ -443,7 +473,7 @@ export class SyncClient {
     this.options.onError?.(error);
   }
 
-  private clearTimer(name: "retryTimer" | "connectTimer" | "pollTimer"): void {
+  private clearTimer(name: "retryTimer" | "connectTimer" | "pollTimer" | "resyncTimer"): void {
     const handle = this[name];
     if (handle !== undefined) this.timers.clearTimeout(handle);
     this[name] = undefined;
