@@ -1,0 +1,20 @@
+/**
+ * A small deterministic generator (mulberry32): the same seed gives the same sequence, so a
+ * failing randomized test replays from the seed it printed.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The seed from `SEED` in the environment, else a fresh one. */
+export function seedFromEnv(): number {
+  const fromEnv = Number(process.env.SEED);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.floor(Math.random() * 2 ** 31);
+}
