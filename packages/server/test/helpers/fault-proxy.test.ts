@@ -10,7 +10,7 @@ afterEach(async () => {
 
 async function echoServer(): Promise<string> {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
-  wss.on("connection", (s) => s.on("message", (d) => s.send(String(d))));
+  wss.on("connection", (s) => s.on("message", (d) => s.send((d as Buffer).toString("utf8"))));
   await new Promise((r) => wss.once("listening", r));
   cleanups.push(() => new Promise((r) => wss.close(() => r())));
   return `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
@@ -21,11 +21,11 @@ async function through(faults: Faults, count: number) {
   cleanups.push(() => proxy.close());
   const socket = new WebSocket(proxy.url);
   const received: string[] = [];
-  socket.on("message", (d) => received.push(String(d)));
+  socket.on("message", (d) => received.push((d as Buffer).toString("utf8")));
   const closed = new Promise((r) => socket.once("close", r));
   await new Promise((r) => socket.once("open", r));
   for (let i = 0; i < count; i++) socket.send(String(i));
-  cleanups.push(async () => socket.close());
+  cleanups.push(() => Promise.resolve(socket.close()));
   return { proxy, socket, received, closed };
 }
 
