@@ -1,0 +1,4 @@
+import { memoryPersistence } from "./memory-persistence.js";
+import { runPersistenceContract } from "./persistence-contract.js";
+
+runPersistenceContract("memory", () => memoryPersistence());
