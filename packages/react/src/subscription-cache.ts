@@ -179,15 +179,16 @@ function sameDeps(a: readonly unknown[], b: readonly unknown[]): boolean {
 
 const caches = new WeakMap<Store<AnyStoreDefinition>, SubscriptionCache>();
 
-/** The subscription cache of `store`, made on first use. */
-export function subscriptionCacheFor(
-  store: Store<AnyStoreDefinition>,
+/** The subscription cache of `store`, made on first use (with `options`; later ones are ignored). */
+export function subscriptionCacheFor<D extends AnyStoreDefinition>(
+  store: Store<D>,
   options?: SubscriptionCacheOptions,
 ): SubscriptionCache {
-  let cache = caches.get(store);
+  const untyped = store as unknown as Store<AnyStoreDefinition>;
+  let cache = caches.get(untyped);
   if (!cache) {
-    cache = new SubscriptionCache(store, options);
-    caches.set(store, cache);
+    cache = new SubscriptionCache(untyped, options);
+    caches.set(untyped, cache);
   }
   return cache;
 }
