@@ -218,9 +218,25 @@ describe("SyncClient push, poke and pull", () => {
     target.add("m");
     target.add("m");
     target.add("m");
-    await settle();
+    await vi.advanceTimersByTimeAsync(10);
     expect(link.sentOf("push").map((p) => p.mutations.map((m) => m.id))).toEqual([[2, 3], [4, 5], [6]]);
     expect(client.status).toMatchObject({ pendingCount: 6, syncing: true });
+  });
+
+  it("spaces pushes at least minPushIntervalMs apart, batching what accumulates", async () => {
+    const { target, client, connect } = setup({ minPushIntervalMs: 50 });
+    target.history = "h1";
+    client.start();
+    const link = await connect();
+    target.add("m");
+    await settle();
+    target.add("m");
+    await settle();
+    target.add("m");
+    await settle();
+    expect(link.sentOf("push").map((p) => p.mutations.map((m) => m.id))).toEqual([[1]]);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(link.sentOf("push").map((p) => p.mutations.map((m) => m.id))).toEqual([[1], [2, 3]]);
   });
 
   it("queues offline mutations and re-sends unacknowledged ones after reconnecting", async () => {

@@ -38,6 +38,11 @@ export interface SyncClientOptions {
   readonly timers?: SyncTimers;
   /** Delay between a mutation and its push; 0 pushes at the end of the current task. @default 0 */
   readonly pushDelayMs?: number;
+  /**
+   * Least time between two pushes: mutations made meanwhile wait and share the next frame, which
+   * keeps a fast writer under the server's per-connection message rate. @default 10
+   */
+  readonly minPushIntervalMs?: number;
   /** Mutations per `push` frame; more go in further frames. @default 100 */
   readonly maxMutationsPerPush?: number;
   /** @default 10_000 */
@@ -115,6 +120,7 @@ export class SyncClient {
   /** Highest mutation id sent on the current connection. */
   private sentUpTo = 0;
   private pushScheduled = false;
+  private lastPushAt = Number.NEGATIVE_INFINITY;
   private pullInFlight = false;
   /** Highest version the server has announced; above `baseVersion` means we are behind. */
   private serverVersion = 0;
@@ -405,7 +411,8 @@ export class SyncClient {
   private schedulePush(): void {
     if (this.pushScheduled || this.conn?.phase !== "ready") return;
     this.pushScheduled = true;
-    const delay = this.options.pushDelayMs ?? 0;
+    const sinceLast = this.timers.now() - this.lastPushAt;
+    const delay = Math.max(this.options.pushDelayMs ?? 0, (this.options.minPushIntervalMs ?? 10) - sinceLast);
     // With no delay, mutations made in the same task still share one frame.
     if (delay <= 0) queueMicrotask(() => this.flushPush());
     else this.timers.setTimeout(() => this.flushPush(), delay);
@@ -417,6 +424,7 @@ export class SyncClient {
     if (conn?.phase !== "ready") return;
     const mutations = this.target.pendingMutations(this.sentUpTo);
     const max = Math.max(1, this.options.maxMutationsPerPush ?? 100);
+    if (mutations.length > 0) this.lastPushAt = this.timers.now();
     for (let i = 0; i < mutations.length; i += max) {
       const batch = mutations.slice(i, i + max);
       this.send({ type: "push", client_id: this.target.clientId, mutations: batch });
