@@ -184,6 +184,17 @@ describe("SyncClient connection", () => {
     expect(transport.links).toHaveLength(1);
   });
 
+  it("reconnects after a server error that leaves the connection unusable", async () => {
+    const { transport, client, connect } = setup();
+    client.start();
+    const link = await connect();
+    link.receive({ type: "error", code: "internal", message: "Space state reloaded; reconnect" });
+    await settle();
+    expect(link.closed).toBe(true);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(transport.links).toHaveLength(2);
+  });
+
   it("drops a connection that sends an invalid frame", async () => {
     const { client, connect, onError } = setup();
     client.start();

@@ -71,6 +71,9 @@ const FATAL_CODES: ReadonlySet<string> = new Set([
   "unknown_space",
 ]);
 
+/** Server error codes after which this connection cannot go on, but a new one can. */
+const RECONNECT_CODES: ReadonlySet<string> = new Set(["internal", "not_connected"]);
+
 interface Connection {
   readonly id: number;
   readonly kind: Transport["kind"];
@@ -400,6 +403,11 @@ export class SyncClient {
       return;
     }
     this.report(error);
+    if (RECONNECT_CODES.has(message.code)) {
+      // The server lost track of this connection's state: start over with a fresh handshake.
+      this.drop(`Server error ${message.code}: ${message.message}`, conn);
+      return;
+    }
     if (message.code === "mutation_gap") {
       this.sentUpTo = message.last_mutation_id ?? this.target.lastAcknowledgedId();
       this.flushPush();
