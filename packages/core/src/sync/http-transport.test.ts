@@ -20,7 +20,8 @@ function fakeFetch(answer: (path: string, body: unknown) => ServerMessage[] | Er
     calls.push({ url, body });
     const result = answer(url, body);
     if (result instanceof Error) return Promise.reject(result);
-    return Promise.resolve({ ok: true, status: 200, text: () => Promise.resolve(JSON.stringify(result)) });
+    const answer = JSON.stringify(url.endsWith("/pull") ? result : { messages: result });
+    return Promise.resolve({ ok: true, status: 200, text: () => Promise.resolve(answer) });
   };
   return { fetch, calls };
 }

@@ -20,7 +20,8 @@ export interface HttpTransportOptions {
  * A transport over plain HTTP requests, for networks that block WebSockets. Each client message
  * is one `POST {url}/{type}` whose body is `{ connect, message }` — HTTP keeps no connection, so
  * every request carries the `connect` message that identifies and authenticates the client — and
- * whose response is a JSON array of server messages. Requests go one at a time, in order. The
+ * whose response is `{ "messages": [<server messages>] }` (what `createHttpHandler` of
+ * `@synced-store/server/node` serves). Requests go one at a time, in order. The
  * server pushes nothing over HTTP; the sync client polls with `pull`.
  */
 export function httpTransport(options: HttpTransportOptions): Transport {
@@ -48,7 +49,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
             body: JSON.stringify(body),
           });
           const text = await response.text();
-          if (!response.ok && !text.startsWith("[")) {
+          if (!response.ok) {
             close(1011, `HTTP ${response.status} from ${base}/${message.type}`);
             return;
           }
@@ -57,6 +58,8 @@ export function httpTransport(options: HttpTransportOptions): Transport {
           close(1006, error instanceof Error ? error.message : String(error));
           return;
         }
+        // The reference server answers `{ messages: [...] }`; a bare array is accepted too.
+        if (typeof frames === "object" && frames !== null && "messages" in frames) frames = frames.messages;
         if (!Array.isArray(frames)) {
           close(1002, "The server's HTTP response is not an array of messages");
           return;
