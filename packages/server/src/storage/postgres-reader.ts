@@ -21,7 +21,8 @@ interface ClientRecord {
   last_mutation_id: string;
   version: string;
 }
-interface HeadRecord {
+/** A `synced_store_spaces` row as pg returns it. */
+export interface HeadRecord {
   history_id: string;
   version: string;
   horizon: string;
@@ -59,7 +60,7 @@ export class PostgresReader implements StorageReader {
 
   async head(): Promise<SpaceHead | undefined> {
     const [row] = await this.query<HeadRecord>("head", [this.spaceId]);
-    return row && { historyId: row.history_id, version: Number(row.version), horizon: Number(row.horizon) };
+    return toHead(row);
   }
 
   async get(key: string): Promise<KeyRow | undefined> {
@@ -107,6 +108,11 @@ export class PostgresReader implements StorageReader {
     ]);
     return rows.map(toClientRow);
   }
+}
+
+/** The head of a `synced_store_spaces` row; undefined for no row. */
+export function toHead(row: HeadRecord | undefined): SpaceHead | undefined {
+  return row && { historyId: row.history_id, version: Number(row.version), horizon: Number(row.horizon) };
 }
 
 /** A live key row; the caller has checked that `value` is not null. */

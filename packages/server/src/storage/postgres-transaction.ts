@@ -12,15 +12,21 @@ import type {
   StorageTransaction,
 } from "./storage.js";
 
-const UPSERT_KEYS = `INSERT INTO synced_store_keys (space_id, key, value, version)
-  SELECT $1, k, v, n FROM unnest($2::text[], $3::text[], $4::bigint[]) AS t(k, v, n)
-  ON CONFLICT (space_id, key) DO UPDATE SET value = excluded.value, version = excluded.version`;
-const UPSERT_CLIENTS = `INSERT INTO synced_store_clients (space_id, client_id, user_id, last_mutation_id, version)
-  SELECT $1, c, u, m, n FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS t(c, u, m, n)
-  ON CONFLICT (space_id, client_id) DO UPDATE SET user_id = excluded.user_id,
-    last_mutation_id = excluded.last_mutation_id, version = excluded.version`;
-const INSERT_SPACE = `INSERT INTO synced_store_spaces (space_id, history_id, version, horizon) VALUES ($1, $2, $3, $4)`;
-const SET_VERSION = `UPDATE synced_store_spaces SET version = $2 WHERE space_id = $1`;
+/**
+ * Every buffered write of a transaction in one statement (one round trip): keys, clients, and the
+ * head row (created, or its version set) when `$12` says so. Empty arrays insert nothing.
+ */
+const FLUSH = `WITH
+  k AS (INSERT INTO synced_store_keys (space_id, key, value, version)
+    SELECT $1, k, v, n FROM unnest($2::text[], $3::text[], $4::bigint[]) AS t(k, v, n)
+    ON CONFLICT (space_id, key) DO UPDATE SET value = excluded.value, version = excluded.version),
+  c AS (INSERT INTO synced_store_clients (space_id, client_id, user_id, last_mutation_id, version)
+    SELECT $1, c, u, m, n FROM unnest($5::text[], $6::text[], $7::bigint[], $8::bigint[]) AS t(c, u, m, n)
+    ON CONFLICT (space_id, client_id) DO UPDATE SET user_id = excluded.user_id,
+      last_mutation_id = excluded.last_mutation_id, version = excluded.version)
+INSERT INTO synced_store_spaces (space_id, history_id, version, horizon)
+  SELECT $1, $9, $10, $11 WHERE $12::boolean
+  ON CONFLICT (space_id) DO UPDATE SET version = excluded.version`;
 const COLLECT = `DELETE FROM synced_store_keys WHERE space_id = $1 AND value IS NULL AND version <= $2`;
 const RAISE_HORIZON = `UPDATE synced_store_spaces SET horizon = GREATEST(horizon, $2) WHERE space_id = $1`;
 
@@ -37,29 +43,27 @@ interface CachedKey {
  * of mutations then costs a few round trips instead of one per key.
  */
 export class PostgresTransaction extends PostgresReader implements StorageTransaction {
-  #head: SpaceHead | undefined;
-  /** The head row does not exist in the database yet: `flush` inserts it. */
-  #create = false;
+  #head: SpaceHead;
+  /** The head row does not exist in the database yet: `flush` inserts it once the space is used. */
+  #create: boolean;
+  /** `head` or a write was called: a new space is created at commit (a read-only callback creates nothing). */
+  #touched = false;
   #versionDirty = false;
   readonly #keys = new Map<string, CachedKey>();
   readonly #pendingKeys = new Map<string, CachedKey>();
   readonly #clients = new Map<string, ClientRow | null>();
   readonly #pendingClients = new Map<string, ClientRow>();
 
-  constructor(client: PoolClient, spaceId: string) {
+  /** `head` is the space's head read under the lock at the start of the transaction (undefined: no space yet). */
+  constructor(client: PoolClient, spaceId: string, head: SpaceHead | undefined) {
     super(client, spaceId);
+    this.#head = head ?? { historyId: randomUUID(), version: 0, horizon: 0 };
+    this.#create = head === undefined;
   }
 
-  override async head(): Promise<SpaceHead> {
-    if (this.#head) return this.#head;
-    const existing = await super.head();
-    if (existing) {
-      this.#head = existing;
-    } else {
-      this.#head = { historyId: randomUUID(), version: 0, horizon: 0 };
-      this.#create = true;
-    }
-    return this.#head;
+  override head(): Promise<SpaceHead> {
+    this.#touched = true;
+    return Promise.resolve(this.#head);
   }
 
   override async get(key: string): Promise<KeyRow | undefined> {
@@ -132,43 +136,32 @@ export class PostgresTransaction extends PostgresReader implements StorageTransa
   /** Sends every buffered write. Called before range reads and before COMMIT. */
   async flush(): Promise<void> {
     const head = this.#head;
-    if (head && this.#create) {
-      await this.client.query(INSERT_SPACE, [this.spaceId, head.historyId, head.version, head.horizon]);
-      this.#create = false;
-      this.#versionDirty = false;
-    }
-    if (this.#pendingKeys.size > 0) {
-      const keys = [...this.#pendingKeys.keys()];
-      const entries = [...this.#pendingKeys.values()];
-      this.#pendingKeys.clear();
-      await this.client.query({
-        name: "synced_store_upsert_keys",
-        text: UPSERT_KEYS,
-        values: [this.spaceId, keys, entries.map((e) => e.json), entries.map((e) => e.version)],
-      });
-    }
-    if (this.#pendingClients.size > 0) {
-      const rows = [...this.#pendingClients.values()];
-      this.#pendingClients.clear();
-      await this.client.query({
-        name: "synced_store_upsert_clients",
-        text: UPSERT_CLIENTS,
-        values: [
-          this.spaceId,
-          rows.map((r) => r.clientId),
-          rows.map((r) => r.userId),
-          rows.map((r) => r.lastMutationId),
-          rows.map((r) => r.version),
-        ],
-      });
-    }
-    if (head && this.#versionDirty) {
-      await this.client.query({
-        name: "synced_store_set_version",
-        text: SET_VERSION,
-        values: [this.spaceId, head.version],
-      });
-      this.#versionDirty = false;
-    }
+    const writeHead = (this.#create && this.#touched) || this.#versionDirty;
+    if (!writeHead && this.#pendingKeys.size === 0 && this.#pendingClients.size === 0) return;
+    const keys = [...this.#pendingKeys.keys()];
+    const entries = [...this.#pendingKeys.values()];
+    const clients = [...this.#pendingClients.values()];
+    this.#pendingKeys.clear();
+    this.#pendingClients.clear();
+    this.#create = false;
+    this.#versionDirty = false;
+    await this.client.query({
+      name: "synced_store_flush",
+      text: FLUSH,
+      values: [
+        this.spaceId,
+        keys,
+        entries.map((e) => e.json),
+        entries.map((e) => e.version),
+        clients.map((r) => r.clientId),
+        clients.map((r) => r.userId),
+        clients.map((r) => r.lastMutationId),
+        clients.map((r) => r.version),
+        head.historyId,
+        head.version,
+        head.horizon,
+        writeHead,
+      ],
+    });
   }
 }

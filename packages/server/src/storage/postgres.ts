@@ -1,7 +1,7 @@
 import pg from "pg";
 import { SpaceQueue } from "../util/space-queue.js";
 import { migratePostgres } from "./postgres-schema.js";
-import { PostgresReader } from "./postgres-reader.js";
+import { PostgresReader, toHead, type HeadRecord } from "./postgres-reader.js";
 import { PostgresTransaction } from "./postgres-transaction.js";
 import type { Storage } from "./storage.js";
 
@@ -54,13 +54,16 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     if (closed) throw new Error("Storage is closed");
   };
 
-  /** Runs `body` between `begin` and COMMIT on a pooled connection; rolls back when it throws. */
-  async function inTransaction<T>(begin: string, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /** Runs `body` after `begin`, then COMMIT, on a pooled connection; rolls back when it throws. */
+  async function inTransaction<T>(
+    begin: string,
+    body: (client: pg.PoolClient, begun: pg.QueryResult[]) => Promise<T>,
+  ): Promise<T> {
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query(begin);
-      const result = await body(client);
+      const begun = (await client.query(begin)) as pg.QueryResult | pg.QueryResult[];
+      const result = await body(client, Array.isArray(begun) ? begun : [begun]);
       await client.query("COMMIT");
       return result;
     } catch (error) {
@@ -77,17 +80,21 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   return {
     transact(spaceId, fn) {
       check();
+      // One round trip opens the transaction, takes the space's lock and then reads its head (a
+      // simple multi-statement query: no parameters, so the id goes in as an escaped literal).
+      const begin = `BEGIN; SELECT pg_advisory_xact_lock(${SPACE_LOCK_CLASS}, ${hashSpaceId(spaceId)});
+        SELECT history_id, version, horizon FROM synced_store_spaces WHERE space_id = ${pg.escapeLiteral(spaceId)}`;
       return queue.run(spaceId, () =>
-        // One round trip: BEGIN and the lock go as one simple query; the key is computed here.
-        inTransaction(
-          `BEGIN; SELECT pg_advisory_xact_lock(${SPACE_LOCK_CLASS}, ${hashSpaceId(spaceId)})`,
-          async (c) => {
-            const tx = new PostgresTransaction(c, spaceId);
-            const result = await fn(tx);
-            await tx.flush();
-            return result;
-          },
-        ),
+        inTransaction(begin, async (client, begun) => {
+          const tx = new PostgresTransaction(
+            client,
+            spaceId,
+            toHead(begun[2]?.rows[0] as HeadRecord | undefined),
+          );
+          const result = await fn(tx);
+          await tx.flush();
+          return result;
+        }),
       );
     },
     read(spaceId, fn) {
