@@ -13,12 +13,12 @@ const connect = {
   schema_version: 1,
 } as const;
 
-function fakeFetch(answer: (path: string, body: unknown) => ServerMessage[] | Error) {
+function fakeFetch(respond: (path: string, body: unknown) => ServerMessage[] | Error) {
   const calls: Array<{ url: string; body: unknown }> = [];
   const fetch: FetchLike = (url, init) => {
     const body: unknown = JSON.parse(init.body);
     calls.push({ url, body });
-    const result = answer(url, body);
+    const result = respond(url, body);
     if (result instanceof Error) return Promise.reject(result);
     const answer = JSON.stringify(url.endsWith("/pull") ? result : { messages: result });
     return Promise.resolve({ ok: true, status: 200, text: () => Promise.resolve(answer) });
