@@ -1,7 +1,11 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { createSyncServer } from "@synced-store/server";
+import { attachWebSocket } from "@synced-store/server/node";
+import { openSqliteStorage } from "@synced-store/server/sqlite";
 import { createServer as createViteServer } from "vite";
+import { serverTodo } from "./server-definition.js";
 
 /** Options of {@link startTodoServer}. */
 export interface StartTodoServerOptions {
@@ -28,7 +32,14 @@ const appRoot = fileURLToPath(new URL("..", import.meta.url));
  * hot reload), and the sync server answers WebSocket upgrades on `/sync`, storing in SQLite.
  */
 export async function startTodoServer(options: StartTodoServerOptions): Promise<RunningTodoServer> {
+  const sync = createSyncServer({
+    stores: [serverTodo],
+    storage: openSqliteStorage({ path: options.dbFile }),
+    // The demo's "sign-in": the name the user picked is the user id. A real app verifies a token.
+    authenticate: ({ auth }) => (auth && /^[a-z0-9-]{1,32}$/.test(auth) ? auth : undefined),
+  });
   const http: Server = createHttpServer();
+  const wss = attachWebSocket(sync, http, { path: "/sync" });
   const vite = await createViteServer({
     root: appRoot,
     configFile: `${appRoot}/vite.config.ts`,
@@ -44,8 +55,11 @@ export async function startTodoServer(options: StartTodoServerOptions): Promise<
   return {
     url: `http://${options.host ?? "127.0.0.1"}:${port}/`,
     async close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
       await vite.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      await sync.close();
     },
   };
 }

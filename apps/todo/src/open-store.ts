@@ -1,4 +1,4 @@
-import { createStore, type Store } from "@synced-store/core";
+import { connectToServer, createStore, type Store } from "@synced-store/core";
 import { idbPersistence } from "@synced-store/core/idb";
 import { todo, type TodoDefinition } from "./shared/definition.js";
 
@@ -18,5 +18,23 @@ export function openTodoStore(instance: string, userId: string): Store<TodoDefin
     space: instance,
     userId,
     persistence: idbPersistence(),
+    connect: (target, context) => {
+      const connection = connectToServer({
+        url: syncUrl(),
+        auth: userId,
+        // An interactive app: notice a dead connection within seconds, retry at least every 5 s.
+        heartbeatIntervalMs: 4_000,
+        heartbeatTimeoutMs: 3_000,
+        backoff: { maxDelayMs: 5_000 },
+      })(target, context);
+      // The browser knows first: drop the connection when it goes offline (instead of waiting for
+      // the heartbeat to time out), and reconnect at once when it is back.
+      window.addEventListener("offline", () => {
+        connection.client.stop();
+        connection.client.start();
+      });
+      window.addEventListener("online", () => connection.client.reconnectNow());
+      return connection;
+    },
   });
 }

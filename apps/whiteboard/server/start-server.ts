@@ -1,7 +1,11 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { createSyncServer, type SyncServer } from "@synced-store/server";
+import { attachWebSocket } from "@synced-store/server/node";
+import { openSqliteStorage } from "@synced-store/server/sqlite";
 import { createServer as createViteServer } from "vite";
+import { serverWhiteboard } from "./server-definition.js";
 
 /** Options of {@link startWhiteboardServer}. */
 export interface StartWhiteboardServerOptions {
@@ -30,7 +34,18 @@ const appRoot = fileURLToPath(new URL("..", import.meta.url));
 export async function startWhiteboardServer(
   options: StartWhiteboardServerOptions,
 ): Promise<RunningWhiteboardServer> {
+  const sync: SyncServer = createSyncServer({
+    stores: [serverWhiteboard],
+    storage: openSqliteStorage({ path: options.dbFile }),
+    // The demo's "sign-in": the name the user picked is the user id. A real app verifies a token.
+    authenticate: ({ auth }) => (auth && /^[a-z0-9-]{1,32}$/.test(auth) ? auth : undefined),
+    // A closed tab, a lost network: the client's cursor and avatar go away for everyone.
+    onDisconnect: async ({ spaceId, userId, clientId }) => {
+      await sync.runAction(spaceId, userId, "leave", { clientId });
+    },
+  });
   const http: Server = createHttpServer();
+  const wss = attachWebSocket(sync, http, { path: "/sync" });
   const vite = await createViteServer({
     root: appRoot,
     configFile: `${appRoot}/vite.config.ts`,
@@ -46,8 +61,11 @@ export async function startWhiteboardServer(
   return {
     url: `http://${options.host ?? "127.0.0.1"}:${port}/`,
     async close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
       await vite.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      await sync.close();
     },
   };
 }

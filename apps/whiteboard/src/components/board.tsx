@@ -7,6 +7,7 @@ import { Canvas } from "./canvas.js";
 import { PresenceBar } from "./presence-bar.js";
 import { RejectionToasts } from "./rejection-toasts.js";
 import { useShortcuts } from "../use-shortcuts.js";
+import { SyncBadge } from "./sync-badge.js";
 import { Toolbar } from "./toolbar.js";
 
 /** Props of {@link Board}. */
@@ -64,6 +65,7 @@ function BoardContent({
       <header className="topbar">
         <h1>Whiteboard</h1>
         <Toolbar shapes={shapes} selectedIds={selectedIds} history={history} onDelete={deleteSelection} />
+        <SyncBadge />
         <PresenceBar userId={userId} />
         <button className="link" onClick={onSignOut}>
           Switch user

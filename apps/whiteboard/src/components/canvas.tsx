@@ -47,7 +47,8 @@ export function Canvas({ shapes, selectedIds, history, userId, clientId, editing
   const startDrag = useCallback(
     (e: PointerEvent, shape: Shape, mode: DragMode) => {
       e.stopPropagation();
-      svg.current?.setPointerCapture(e.pointerId);
+      // Captured by the shape itself, so moves keep coming while a double-click still reaches it.
+      (e.currentTarget as Element).setPointerCapture(e.pointerId);
       drag.current = { mode, shape, from: point(e), last: null };
       if (!selectedIds.includes(shape.id)) void mutate.select({ ids: [shape.id] });
     },

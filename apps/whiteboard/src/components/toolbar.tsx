@@ -3,7 +3,6 @@ import { useSyncExternalStore } from "react";
 import { newId } from "../new-id.js";
 import { COLORS, type Shape, type ShapeKind } from "../shared/schemas.js";
 import type { UndoHistory } from "../undo-history.js";
-import { SyncBadge } from "./sync-badge.js";
 
 /** Props of {@link Toolbar}. */
 export interface ToolbarProps {
@@ -52,7 +51,7 @@ export function Toolbar({ shapes, selectedIds, history, onDelete }: ToolbarProps
     <div className="toolbar">
       {(Object.keys(NEW_SHAPE) as ShapeKind[]).map((kind) => (
         <button key={kind} onClick={() => create(kind)}>
-          + {NEW_SHAPE[kind].label}
+          {NEW_SHAPE[kind].label}
         </button>
       ))}
       <span className="sep" />
@@ -72,13 +71,22 @@ export function Toolbar({ shapes, selectedIds, history, onDelete }: ToolbarProps
         Delete
       </button>
       <span className="sep" />
-      <button aria-label="Undo" disabled={!history.canUndo} onClick={() => history.undo()}>
-        ↶ Undo
+      <button
+        aria-label="Undo"
+        title="Undo (Ctrl+Z)"
+        disabled={!history.canUndo}
+        onClick={() => history.undo()}
+      >
+        ↶
       </button>
-      <button aria-label="Redo" disabled={!history.canRedo} onClick={() => history.redo()}>
-        ↷ Redo
+      <button
+        aria-label="Redo"
+        title="Redo (Ctrl+Shift+Z)"
+        disabled={!history.canRedo}
+        onClick={() => history.redo()}
+      >
+        ↷
       </button>
-      <SyncBadge />
     </div>
   );
 }

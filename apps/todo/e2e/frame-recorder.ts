@@ -1,0 +1,18 @@
+import type { Page } from "playwright-core";
+
+/** Every WebSocket frame a page received on its sync connections, as text. */
+export interface FrameRecorder {
+  readonly received: string[];
+}
+
+/** Starts recording the sync frames `page` receives (call before the page opens its sockets). */
+export function recordSyncFrames(page: Page): FrameRecorder {
+  const recorder: FrameRecorder = { received: [] };
+  page.on("websocket", (socket) => {
+    if (!socket.url().endsWith("/sync")) return;
+    socket.on("framereceived", ({ payload }) => {
+      recorder.received.push(typeof payload === "string" ? payload : payload.toString("utf8"));
+    });
+  });
+  return recorder;
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { whiteboard } from "../src/shared/definition.js";
+import { Id, Shape } from "../src/shared/schemas.js";
+
+/** Longest note text the server accepts: stricter than the client, so long notes are rejected. */
+export const SERVER_MAX_NOTE_TEXT = 140;
+
+/** Why the server refuses a long note; the UI shows this message as it arrives. */
+export const NOTE_TOO_LONG = `Notes are limited to ${SERVER_MAX_NOTE_TEXT} characters on the server`;
+
+/**
+ * The server's version of the whiteboard store: a stricter `setText` and `putShape` (asymmetric
+ * trust), and a server-only `leave` action that the sync server's `onDisconnect` hook runs to
+ * remove a client's presence. This file is imported by server code only.
+ */
+export const serverWhiteboard = whiteboard
+  .mutators({
+    setText: {
+      args: z.object({ id: Id, text: Shape.shape.text }),
+      run: async (tx, args) => {
+        if (args.text.length > SERVER_MAX_NOTE_TEXT) throw new Error(NOTE_TOO_LONG);
+        await whiteboard.mutatorDefs.setText.run(tx, args);
+      },
+    },
+    putShape: {
+      args: whiteboard.mutatorDefs.putShape.args,
+      run: async (tx, shape) => {
+        if (shape.text.length > SERVER_MAX_NOTE_TEXT) throw new Error(NOTE_TOO_LONG);
+        await whiteboard.mutatorDefs.putShape.run(tx, shape);
+      },
+    },
+  })
+  .actions((action) => ({
+    /** Removes a client's cursor and avatar; only that client's own user may remove it. */
+    leave: action(z.object({ clientId: z.string() }), async (tx, { clientId }, ctx) => {
+      const key = `presence/${clientId}` as const;
+      const presence = await tx.get(key);
+      if (presence?.userId !== ctx.userId) return { removed: false };
+      await tx.del(key);
+      return { removed: true };
+    }),
+  }));
