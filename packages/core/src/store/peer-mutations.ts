@@ -1,5 +1,5 @@
 import type { WireMutation } from "../protocol/messages.js";
-import type { AnyStoreDefinition } from "../schema/define-store.js";
+import type { z } from "zod";
 import type { PendingMutation } from "./pending-mutation.js";
 
 /** A pending mutation of another tab (another client of the same user), shown but never pushed. */
@@ -19,7 +19,10 @@ export class PeerMutations {
   readonly #byClient = new Map<string, PeerMutation[]>();
   readonly #acked = new Map<string, number>();
 
-  constructor(private readonly definition: AnyStoreDefinition) {}
+  /** `mutators`: the definition's `mutatorDefs`, to parse the args of peer mutations. */
+  constructor(
+    private readonly mutators: Readonly<Record<string, { readonly args: z.ZodType } | undefined>>,
+  ) {}
 
   /** Number of peer mutations shown. */
   get size(): number {
@@ -39,7 +42,7 @@ export class PeerMutations {
     let changed = replace && (this.#byClient.get(clientId)?.length ?? 0) > 0;
     for (const m of mutations) {
       if (m.id <= acked) continue;
-      const parsed = this.definition.mutatorDefs[m.name]?.args.safeParse(m.args);
+      const parsed = this.mutators[m.name]?.args.safeParse(m.args);
       const peer: PeerMutation = {
         clientId,
         id: m.id,
