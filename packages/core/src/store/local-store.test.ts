@@ -337,6 +337,25 @@ describe("LocalStore persistence", () => {
     expect((await s2.mutate("increment", 1)).id).toBe(3);
   });
 
+  it("persists the last op per key when a patch sets then deletes it", async () => {
+    const provider = memoryPersistence();
+    const s1 = open(provider.open("y"));
+    await s1.applyServerUpdate({
+      minIncludedVersion: 1,
+      maxIncludedVersion: 1,
+      patches: [
+        { op: "set", key: "counter", value: 1 },
+        { op: "del", key: "counter" },
+        { op: "del", key: "todos/a" },
+        { op: "set", key: "todos/a", value: todo("a") },
+      ],
+    });
+    await s1.close();
+    const s2 = open(provider.open("y"));
+    await s2.ready;
+    expect(all(s2)).toEqual({ "todos/a": todo("a") });
+  });
+
   it("rejects mutations after close", async () => {
     const s = open();
     await s.close();

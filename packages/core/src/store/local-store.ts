@@ -268,27 +268,18 @@ export class LocalStore implements SyncTarget {
     if (reset) for (const key of oldBase.keys()) before.set(key, this.#view.get(key));
     for (const key of this.#overlay.keys()) before.set(key, this.#view.get(key));
 
-    const batch: { resetBase?: boolean; baseDel: string[]; baseSet: Array<[string, unknown]> } = {
-      baseDel: [],
-      baseSet: [],
-    };
+    // Final base value per patched key (later ops win), persisted as one incremental batch.
+    const written = new Map<string, unknown>();
     if (!stale) {
-      if (reset) {
-        this.#setBase(new OrderedMap());
-        batch.resetBase = true;
-      }
+      if (reset) this.#setBase(new OrderedMap());
       for (const op of update.patches) {
         if (op.op === "reset") continue;
         // A client never holds server-only keys, whatever arrives.
         if (isServerOnlyKey(op.key)) continue;
         if (!before.has(op.key)) before.set(op.key, this.#view.get(op.key));
-        if (op.op === "set") {
-          this.#base.set(op.key, op.value);
-          batch.baseSet.push([op.key, op.value]);
-        } else {
-          this.#base.delete(op.key);
-          batch.baseDel.push(op.key);
-        }
+        if (op.op === "set") this.#base.set(op.key, op.value);
+        else this.#base.delete(op.key);
+        written.set(op.key, op.op === "set" ? op.value : DELETED);
       }
       this.#baseVersion = update.maxIncludedVersion;
     }
@@ -300,7 +291,7 @@ export class LocalStore implements SyncTarget {
     for (const key of this.#overlay.keys()) if (!before.has(key)) before.set(key, this.#base.get(key));
     const changes = collectChanges(before, (key) => this.#view.get(key));
 
-    const persisted = this.#persistence.write(this.#batch(batch, acked));
+    const persisted = this.#persistence.write(this.#batch(reset && !stale, written, acked));
     this.#emitChange({ changes, reset });
     if (acked.length > 0) {
       this.#pendingCountListeners.emit(this.#onListenerError, this.#pending.length);
@@ -311,14 +302,17 @@ export class LocalStore implements SyncTarget {
   }
 
   #batch(
-    base: { resetBase?: boolean; baseDel: string[]; baseSet: Array<[string, unknown]> },
+    resetBase: boolean,
+    written: ReadonlyMap<string, unknown>,
     acked: readonly PendingMutation[],
   ): PersistBatch {
-    return {
-      ...base,
-      meta: this.#meta(),
-      pendingDel: acked.map((m) => m.id),
-    };
+    const baseSet: Array<[string, unknown]> = [];
+    const baseDel: string[] = [];
+    for (const [key, value] of written) {
+      if (value === DELETED) baseDel.push(key);
+      else baseSet.push([key, value]);
+    }
+    return { resetBase, baseSet, baseDel, meta: this.#meta(), pendingDel: acked.map((m) => m.id) };
   }
 
   /** Resolves or rejects the `confirmed` of acknowledged mutations. */
