@@ -48,7 +48,7 @@ export function Canvas({ shapes, selectedIds, history, userId, clientId, editing
     (e: PointerEvent, shape: Shape, mode: DragMode) => {
       e.stopPropagation();
       // Captured by the shape itself, so moves keep coming while a double-click still reaches it.
-      (e.currentTarget as Element).setPointerCapture(e.pointerId);
+      e.currentTarget.setPointerCapture(e.pointerId);
       drag.current = { mode, shape, from: point(e), last: null };
       if (!selectedIds.includes(shape.id)) void mutate.select({ ids: [shape.id] });
     },
