@@ -1,0 +1,227 @@
+import {
+  decodeClientMessage,
+  encodeMessage,
+  type ActionMessage,
+  type ClientMessage,
+  type ConnectMessage,
+  type PushMessage,
+  type ServerMessage,
+  type WireErrorCode,
+} from "@synced-store/core";
+import type { Limits } from "../engine/limits.js";
+import type { SpaceConnection } from "../engine/poke-buffer.js";
+import type { Space } from "../engine/space.js";
+import type { Logger } from "../logger.js";
+import type { ServerMetrics } from "../metrics/server-metrics.js";
+import { RateLimiter } from "./rate-limiter.js";
+import type { ConnectionInfo, RequestInfo, ServerHooks } from "./hooks.js";
+import { handshake } from "./handshake.js";
+
+/** What a connection handler needs from the server. */
+export interface HandlerEnvironment {
+  readonly hooks: ServerHooks;
+  readonly limits: Limits;
+  readonly logger: Logger;
+  readonly metrics: ServerMetrics;
+  /** The space with this id, or undefined when no store of that name is served. */
+  space(spaceId: string): Space | undefined;
+  /** Milliseconds clock for rate limiting. */
+  readonly now?: () => number;
+}
+
+/** Sends one frame to the peer. */
+export type SendFrame = (frame: string) => void;
+/** Closes the transport with a WebSocket close code and a reason. */
+export type CloseTransport = (code: number, reason: string) => void;
+
+/** One connection's handler, returned by `connect`. */
+export interface ConnectionHandle {
+  /** Feeds one frame received from the peer. Never throws; problems are answered on the wire. */
+  handleMessage(frame: string): void;
+  /** The transport closed: detach from the space and run `onDisconnect`. */
+  close(): void;
+  /** Resolves when every frame fed so far has been handled. */
+  idle(): Promise<void>;
+}
+
+/** WebSocket close codes the server uses. */
+export const CloseCode = {
+  policy: 1008,
+  tooBig: 1009,
+  badRequest: 4400,
+  unauthenticated: 4401,
+  unauthorized: 4403,
+  unknownSpace: 4404,
+} as const;
+
+/**
+ * The transport-agnostic connection handler: parses and bounds frames, runs the handshake
+ * (schema version, authentication, authorization, history check), then dispatches messages to
+ * the space one at a time, in arrival order. Problems are answered with `error`; where going on
+ * is unsafe (oversized frame, failed authentication, flooding) the connection is closed too.
+ */
+export function connect(
+  env: HandlerEnvironment,
+  send: SendFrame,
+  closeTransport: CloseTransport,
+  request: RequestInfo = { headers: {} },
+): ConnectionHandle {
+  const limiter = new RateLimiter(env.limits.messagesPerSecond, env.now);
+  let phase: "new" | "handshaking" | "ready" | "closed" = "new";
+  let violations = 0;
+  // A function, so TypeScript does not narrow `phase` across awaits.
+  const isClosed = () => phase === "closed";
+  let inbox: Promise<void> = Promise.resolve();
+  let space: Space | undefined;
+  let conn: SpaceConnection | undefined;
+  let info: ConnectionInfo | undefined;
+  env.metrics.connections++;
+  env.metrics.connectionsTotal++;
+
+  const sendMessage = (message: ServerMessage) => {
+    if (phase !== "closed") send(encodeMessage(message));
+  };
+  const fail = (code: WireErrorCode, message: string, close?: number) => {
+    env.metrics.protocolErrors++;
+    sendMessage({ type: "error", code, message });
+    if (close !== undefined) {
+      closeTransport(close, message.slice(0, 120));
+      handle.close();
+    }
+  };
+
+  const dispatch = async (message: ClientMessage): Promise<void> => {
+    if (message.type === "ping") return sendMessage({ type: "pong" });
+    if (message.type === "connect") {
+      if (phase !== "new") return fail("already_connected", "This connection already sent connect");
+      return onConnect(message);
+    }
+    if (phase !== "ready" || space === undefined || conn === undefined || info === undefined) {
+      return fail("not_connected", `Send connect before ${message.type}`);
+    }
+    switch (message.type) {
+      case "push":
+        return onPush(space, info, message);
+      case "pull":
+        if (message.client_id !== info.clientId)
+          return fail("bad_message", "client_id differs from connect's");
+        return space.pull(conn, message.base_version);
+      case "action":
+        return onAction(space, info, message);
+    }
+  };
+
+  const onConnect = async (message: ConnectMessage) => {
+    phase = "handshaking";
+    const result = await handshake(env, message, request);
+    if (isClosed()) return;
+    if (!result.ok) return fail(result.code, result.message, result.close);
+    space = result.space;
+    info = result.info;
+    conn = {
+      userId: info.userId,
+      clientId: info.clientId,
+      version: result.reset ? 0 : message.base_version,
+      resetPending: result.reset,
+      sendFrame: (frame) => {
+        if (phase !== "closed") send(frame);
+      },
+    };
+    phase = "ready";
+    sendMessage(result.connected);
+    space.attach(conn);
+    try {
+      await env.hooks.onConnect?.(info);
+    } catch (error) {
+      env.logger.error("onConnect hook failed", { space: info.spaceId, error: String(error) });
+    }
+  };
+
+  const onPush = async (s: Space, who: ConnectionInfo, message: PushMessage) => {
+    if (message.client_id !== who.clientId) return fail("bad_message", "client_id differs from connect's");
+    if (message.mutations.length > env.limits.maxMutationsPerPush) {
+      return fail(
+        "too_many_mutations",
+        `A push may carry at most ${env.limits.maxMutationsPerPush} mutations; this one has ${message.mutations.length}`,
+      );
+    }
+    const outcome = await s.push(who.userId, who.clientId, message.mutations);
+    for (const { id, error } of outcome.errors) {
+      sendMessage({ type: "mutation_error", client_id: who.clientId, mutation_id: id, ...error });
+    }
+    if (outcome.gapAfter !== undefined) {
+      env.metrics.protocolErrors++;
+      sendMessage({
+        type: "error",
+        code: "mutation_gap",
+        message: `Expected mutation ${outcome.gapAfter + 1} next; push again from there`,
+        last_mutation_id: outcome.gapAfter,
+      });
+    }
+  };
+
+  const onAction = async (s: Space, who: ConnectionInfo, message: ActionMessage) => {
+    const outcome = await s.action(who.userId, message.name, message.args);
+    sendMessage(
+      outcome.ok
+        ? { type: "action_result", request_id: message.request_id, ok: true, result: outcome.result }
+        : { type: "action_result", request_id: message.request_id, ok: false, error: outcome.error },
+    );
+  };
+
+  const handle: ConnectionHandle = {
+    handleMessage(frame) {
+      if (phase === "closed") return;
+      // Length in UTF-16 units bounds the UTF-8 size from below; count bytes only when it may matter.
+      if (
+        frame.length > env.limits.maxFrameBytes / 3 &&
+        Buffer.byteLength(frame) > env.limits.maxFrameBytes
+      ) {
+        return fail(
+          "frame_too_large",
+          `Frames are limited to ${env.limits.maxFrameBytes} bytes`,
+          CloseCode.tooBig,
+        );
+      }
+      if (!limiter.take()) {
+        violations++;
+        if (violations > env.limits.maxRateViolations) {
+          return fail("rate_limited", "Too many messages; closing", CloseCode.policy);
+        }
+        return fail(
+          "rate_limited",
+          `At most ${env.limits.messagesPerSecond} messages per second; message dropped`,
+        );
+      }
+      let message: ClientMessage;
+      try {
+        message = decodeClientMessage(frame);
+      } catch (error) {
+        return fail("bad_message", error instanceof Error ? error.message : String(error));
+      }
+      inbox = inbox
+        .then(() => (phase === "closed" ? undefined : dispatch(message)))
+        .catch((error: unknown) => {
+          env.logger.error("message handling failed", { type: message.type, error: String(error) });
+          fail("internal", "The server failed to handle this message");
+        });
+    },
+    close() {
+      if (phase === "closed") return;
+      const wasReady = phase === "ready";
+      phase = "closed";
+      env.metrics.connections--;
+      if (conn !== undefined) space?.detach(conn);
+      if (wasReady && info !== undefined) {
+        const who = info;
+        void Promise.resolve()
+          .then(() => env.hooks.onDisconnect?.(who))
+          .catch((error: unknown) =>
+            env.logger.error("onDisconnect hook failed", { space: who.spaceId, error: String(error) }),
+          );
+      }
+    },
+    idle: () => inbox,
+  };
+  return handle;
+}

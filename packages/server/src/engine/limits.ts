@@ -1,0 +1,30 @@
+/** Bounds on what one connection may send. Every field is optional in `createSyncServer`. */
+export interface Limits {
+  /** Largest frame accepted, in bytes (UTF-8); larger frames get `frame_too_large` and a close. @default 1_048_576 */
+  readonly maxFrameBytes: number;
+  /** Most mutations in one push; more gets `too_many_mutations` and nothing is applied. @default 1000 */
+  readonly maxMutationsPerPush: number;
+  /** Longest key a mutation or action may write, in UTF-16 code units. @default 1024 */
+  readonly maxKeyLength: number;
+  /** Largest value a mutation or action may write, as JSON text length. @default 262_144 */
+  readonly maxValueBytes: number;
+  /** Messages a connection may send per second (token bucket, burst of the same size). @default 200 */
+  readonly messagesPerSecond: number;
+  /** Rate-limit violations after which the connection is closed. @default 50 */
+  readonly maxRateViolations: number;
+}
+
+/** The defaults of `Limits`. */
+export const defaultLimits: Limits = {
+  maxFrameBytes: 1_048_576,
+  maxMutationsPerPush: 1000,
+  maxKeyLength: 1024,
+  maxValueBytes: 262_144,
+  messagesPerSecond: 200,
+  maxRateViolations: 50,
+};
+
+/** `defaultLimits` with `overrides` applied. */
+export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
+  return { ...defaultLimits, ...overrides };
+}

@@ -1,0 +1,248 @@
+import { encodeMessage, ValidationError, type WireMutation } from "@synced-store/core";
+import type { Logger } from "../logger.js";
+import type { ServerMetrics } from "../metrics/server-metrics.js";
+import type { Storage, StorageReader, SpaceHead } from "../storage/storage.js";
+import type { SpaceQueue } from "../util/space-queue.js";
+import type { Limits } from "./limits.js";
+import { PokeBuffer, type SpaceConnection } from "./poke-buffer.js";
+import { processBatch } from "./process-batch.js";
+import { ServerWriteTransaction } from "./server-transaction.js";
+import { DELETED, SpaceState, type ClientState, type WriteLayer } from "./space-state.js";
+import type { StoreRuntime } from "./store-runtime.js";
+import { toWireError, type WireError } from "./wire-error.js";
+import { pullResponse } from "./pull-response.js";
+
+/** What a space needs from the server around it. */
+export interface SpaceEnvironment {
+  readonly storage: Storage;
+  readonly queue: SpaceQueue;
+  readonly limits: Limits;
+  readonly logger: Logger;
+  readonly metrics: ServerMetrics;
+  /** Called after each commit (e.g. to publish the version on a bus). */
+  readonly onCommit: (spaceId: string, version: number) => void;
+}
+
+/** What a push did, for the connection that sent it. */
+export interface PushOutcome {
+  readonly errors: ReadonlyArray<{ readonly id: number; readonly error: WireError }>;
+  /** Set when the batch stopped at a gap: the server's last mutation id for the client. */
+  readonly gapAfter?: number;
+}
+
+/**
+ * One space's engine: its cached state, its connections, and every operation on it run one at
+ * a time through the shared queue (keyed by space id). Commits are poked to every connection,
+ * coalesced until the next turn of the event loop.
+ */
+export class Space {
+  readonly state = new SpaceState();
+  readonly connections = new Set<SpaceConnection>();
+  readonly #pokes = new PokeBuffer();
+  #flushScheduled = false;
+
+  constructor(
+    readonly id: string,
+    readonly store: StoreRuntime,
+    private readonly env: SpaceEnvironment,
+  ) {}
+
+  /** Loads the space (creating it when new) and returns its head. */
+  open(): Promise<SpaceHead> {
+    return this.#run(async () => {
+      const existing = await this.env.storage.read(this.id, async (r) => {
+        const head = await r.head();
+        if (head !== undefined) await this.#catchUp(r, head);
+        return head;
+      });
+      if (existing !== undefined) return existing;
+      return this.env.storage.transact(this.id, async (tx) => {
+        const head = await tx.head();
+        await this.#catchUp(tx, head);
+        return head;
+      });
+    });
+  }
+
+  /** Runs a push batch of `clientId` for `userId` and commits it. */
+  push(userId: string, clientId: string, mutations: readonly WireMutation[]): Promise<PushOutcome> {
+    return this.#run(async () => {
+      const outcome = await this.env.storage.transact(this.id, async (tx) => {
+        const head = await tx.head();
+        await this.#catchUp(tx, head);
+        const result = await processBatch({
+          store: this.store,
+          state: this.state,
+          limits: this.env.limits,
+          userId,
+          clientId,
+          mutations,
+        });
+        if (result.lastMutationId === result.startLastMutationId) return { result, version: undefined };
+        const version = head.version + 1;
+        await tx.putKeys(version, toKeyWrites(result.writes));
+        await tx.putClients([{ clientId, userId, lastMutationId: result.lastMutationId, version }]);
+        await tx.setVersion(version);
+        return { result, version };
+      });
+      const { result, version } = outcome;
+      const m = this.env.metrics;
+      m.pushes++;
+      m.mutationsApplied += result.applied;
+      m.mutationsRejected += result.errors.length;
+      m.mutationsSkipped += result.skipped;
+      if (version !== undefined) {
+        const clients = new Map([[clientId, { userId, lastMutationId: result.lastMutationId }]]);
+        this.#committed(version, result.writes, clients);
+      }
+      return {
+        errors: result.errors,
+        ...(result.gapAfter === undefined ? {} : { gapAfter: result.gapAfter }),
+      };
+    });
+  }
+
+  /** Answers a pull of `conn` from `baseVersion` (a snapshot with `reset` when needed). */
+  pull(conn: SpaceConnection, baseVersion: number): Promise<void> {
+    return this.#run(async () => {
+      const message = await this.env.storage.read(this.id, (r) =>
+        pullResponse(r, conn.userId, baseVersion, conn.resetPending),
+      );
+      this.env.metrics.pulls++;
+      conn.resetPending = false;
+      conn.version = Math.max(conn.version, message.max_included_version);
+      conn.sendFrame(encodeMessage(message));
+    });
+  }
+
+  /** Runs action `name`; its writes commit as a new version. Resolves with the result or a wire error. */
+  action(
+    userId: string,
+    name: string,
+    args: unknown,
+  ): Promise<{ ok: true; result: unknown } | { ok: false; error: WireError }> {
+    return this.#run(async () => {
+      const def = this.store.action(name);
+      this.env.metrics.actions++;
+      if (def === undefined) {
+        this.env.metrics.actionsFailed++;
+        return {
+          ok: false,
+          error: { code: "unknown_action", message: `Unknown action ${JSON.stringify(name)}` },
+        };
+      }
+      try {
+        const { result, version, writes } = await this.env.storage.transact(this.id, async (stx) => {
+          const head = await stx.head();
+          await this.#catchUp(stx, head);
+          const parsed = def.args.safeParse(args);
+          if (!parsed.success) {
+            throw new ValidationError(
+              "invalid_args",
+              `Invalid args for action ${name}: ${parsed.error.message}`,
+            );
+          }
+          const tx = new ServerWriteTransaction(
+            {
+              userId,
+              clientId: "",
+              fullAccess: true,
+              patterns: this.store.patterns,
+              limits: this.env.limits,
+            },
+            this.state,
+            new Map(),
+          );
+          const value: unknown = await def.run(tx, parsed.data, { userId, spaceId: this.id });
+          // The result travels as JSON: normalize it now, inside the transaction, so a result
+          // that cannot be encoded fails the action instead of the connection.
+          const result = value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
+          if (tx.writes.size === 0) return { result, version: undefined, writes: tx.writes };
+          const version = head.version + 1;
+          await stx.putKeys(version, toKeyWrites(tx.writes));
+          await stx.setVersion(version);
+          return { result, version, writes: tx.writes };
+        });
+        if (version !== undefined) this.#committed(version, writes, new Map());
+        return { ok: true, result };
+      } catch (error) {
+        this.env.metrics.actionsFailed++;
+        return { ok: false, error: toWireError(error, "action_failed") };
+      }
+    });
+  }
+
+  /** Another process committed `version`: catch up and poke our connections. */
+  notify(version: number): Promise<void> {
+    return this.#run(async () => {
+      if (version <= this.state.version) return;
+      await this.env.storage.read(this.id, async (r) => {
+        const head = await r.head();
+        if (head !== undefined) await this.#catchUp(r, head);
+      });
+    });
+  }
+
+  /** Registers `conn` for pokes (after `open`). */
+  attach(conn: SpaceConnection): void {
+    this.connections.add(conn);
+  }
+
+  /** Stops poking `conn`. */
+  detach(conn: SpaceConnection): void {
+    this.connections.delete(conn);
+  }
+
+  /** Resolves when every queued operation of this space has run and its pokes went out. */
+  async settled(): Promise<void> {
+    await this.#run(() => Promise.resolve());
+    this.#flush();
+  }
+
+  #run<T>(task: () => Promise<T>): Promise<T> {
+    return this.env.queue.run(this.id, task);
+  }
+
+  async #catchUp(reader: StorageReader, head: SpaceHead): Promise<void> {
+    const result = await this.state.catchUp(reader, head);
+    if (result.kind === "changes") {
+      this.#pokes.add(result.from, this.state.version, result.writes, result.clients);
+      this.#scheduleFlush();
+    } else if (result.kind === "reloaded" && this.connections.size > 0) {
+      // Our connections' versions may no longer line up with the reloaded state: have them
+      // reconnect, which checks their history and version afresh.
+      this.env.logger.warn("space reloaded from storage; reconnecting its clients", { space: this.id });
+      for (const conn of this.connections)
+        conn.sendFrame(
+          encodeMessage({ type: "error", code: "internal", message: "Space state reloaded; reconnect" }),
+        );
+    }
+  }
+
+  #committed(version: number, writes: WriteLayer, clients: ReadonlyMap<string, ClientState>): void {
+    this.state.apply(version, writes, clients);
+    this.env.metrics.commits++;
+    this.#pokes.add(version, version, writes, clients);
+    this.#scheduleFlush();
+    this.env.onCommit(this.id, version);
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    // After the current batch of I/O callbacks: pushes already queued commit first and share the poke.
+    setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const waited = this.#pokes.flush(this.connections);
+    if (waited !== undefined) this.env.metrics.observePokeLatency(waited);
+  }
+}
+
+function toKeyWrites(writes: WriteLayer) {
+  return [...writes].map(([key, value]) =>
+    value === DELETED ? { key, deleted: true as const } : { key, deleted: false as const, value },
+  );
+}

@@ -1,0 +1,16 @@
+/**
+ * `@synced-store/server`: the sync server engine, its storage contract and in-memory storage.
+ * Transports live in `./node`, SQLite in `./sqlite`, PostgreSQL in `./postgres`.
+ */
+export { createSyncServer, type SyncServer, type SyncServerOptions } from "./sync-server.js";
+export type { ConnectionHandle, SendFrame, CloseTransport } from "./connection/connection-handler.js";
+export { CloseCode } from "./connection/connection-handler.js";
+export type { AuthenticateRequest, ConnectionInfo, RequestInfo, ServerHooks } from "./connection/hooks.js";
+export { defaultLimits, type Limits } from "./engine/limits.js";
+export type { MutatorOverrides } from "./engine/store-runtime.js";
+export type { WireError } from "./engine/wire-error.js";
+export { silentLogger, type Logger } from "./logger.js";
+export { ServerMetrics } from "./metrics/server-metrics.js";
+export type * from "./storage/storage.js";
+export { createMemoryStorage } from "./storage/memory.js";
+export type { Bus, BusHandlers, VersionNotice } from "./bus/bus.js";

@@ -1,0 +1,72 @@
+import type { Server as HttpServer } from "node:http";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { SyncServer } from "../sync-server.js";
+import { pathOf, requestInfo } from "./request-info.js";
+
+/** Options of `attachWebSocket`. */
+export interface WebSocketOptions {
+  /** URL path the WebSocket endpoint answers on. @default "/sync" */
+  path?: string;
+  /** Interval of WebSocket pings; a peer that misses one is dropped. 0 disables. @default 30000 */
+  pingIntervalMs?: number;
+  /** Bytes queued for a peer that reads too slowly before it is dropped. @default 16 MiB */
+  maxBufferedBytes?: number;
+}
+
+/**
+ * Mounts `server` on `httpServer`'s WebSocket upgrades at `path` (other paths are left to other
+ * upgrade listeners). Returns the `ws` server; closing the HTTP server does not close it.
+ */
+export function attachWebSocket(
+  server: SyncServer,
+  httpServer: HttpServer,
+  options: WebSocketOptions = {},
+): WebSocketServer {
+  const path = options.path ?? "/sync";
+  const maxBuffered = options.maxBufferedBytes ?? 16 * 1024 * 1024;
+  // Frames up to twice the limit reach the handler, which answers with `frame_too_large`; `ws`
+  // cuts anything larger itself (close 1009).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: server.limits.maxFrameBytes * 2 });
+  httpServer.on("upgrade", (req, socket, head) => {
+    if (pathOf(req.url) === path)
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+    else if (httpServer.listenerCount("upgrade") === 1) socket.destroy();
+  });
+  const alive = new WeakSet<WebSocket>();
+  wss.on("connection", (ws, req) => {
+    alive.add(ws);
+    ws.on("pong", () => alive.add(ws));
+    const handle = server.connect(
+      (frame) => {
+        if (ws.readyState !== ws.OPEN) return;
+        if (ws.bufferedAmount > maxBuffered) ws.terminate();
+        else ws.send(frame);
+      },
+      (code, reason) => ws.close(code, reason),
+      requestInfo(req),
+    );
+    // Binary frames are read as UTF-8 text too: the handler judges the content, not the opcode.
+    ws.on("message", (data) => {
+      handle.handleMessage(
+        Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data as ArrayBuffer).toString(),
+      );
+    });
+    ws.on("close", () => handle.close());
+    ws.on("error", (error) => server.logger.debug("websocket error", { error: String(error) }));
+  });
+  const every = options.pingIntervalMs ?? 30_000;
+  if (every > 0) {
+    const timer = setInterval(() => {
+      for (const ws of wss.clients) {
+        if (!alive.has(ws)) ws.terminate();
+        else {
+          alive.delete(ws);
+          ws.ping();
+        }
+      }
+    }, every);
+    timer.unref();
+    wss.on("close", () => clearInterval(timer));
+  }
+  return wss;
+}

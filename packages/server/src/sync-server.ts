@@ -1,0 +1,162 @@
+import type { AnyStoreDefinition } from "@synced-store/core";
+import {
+  connect,
+  type CloseTransport,
+  type ConnectionHandle,
+  type SendFrame,
+} from "./connection/connection-handler.js";
+import type { RequestInfo, ServerHooks } from "./connection/hooks.js";
+import { resolveLimits, type Limits } from "./engine/limits.js";
+import { Space } from "./engine/space.js";
+import { storeRuntime, type MutatorOverrides, type StoreRuntime } from "./engine/store-runtime.js";
+import type { WireError } from "./engine/wire-error.js";
+import { silentLogger, type Logger } from "./logger.js";
+import { ServerMetrics } from "./metrics/server-metrics.js";
+import type { Storage } from "./storage/storage.js";
+import { createMemoryStorage } from "./storage/memory.js";
+import { SpaceQueue } from "./util/space-queue.js";
+import type { Bus } from "./bus/bus.js";
+import { VersionWatcher } from "./bus/version-watcher.js";
+
+/** Options of `createSyncServer`. */
+export interface SyncServerOptions extends ServerHooks {
+  /** The store definitions served; a space `{name}/{instance}` uses the store named `name`. */
+  stores: readonly AnyStoreDefinition[];
+  /** Where spaces live. @default in-memory storage (lost on exit) */
+  storage?: Storage;
+  /** Server-only replacements of shared mutators, by store name then mutator name. @default none */
+  overrides?: MutatorOverrides;
+  /** Bounds on input; see `Limits`. @default `defaultLimits` */
+  limits?: Partial<Limits>;
+  /** @default a logger that discards everything */
+  logger?: Logger;
+  /**
+   * Publishes commits to the other server processes sharing `storage`, and hears theirs, so each
+   * pokes its own clients (PostgreSQL LISTEN/NOTIFY, Redis). @default none (one process)
+   */
+  bus?: Bus;
+  /** With a bus: how often served spaces re-read their version from storage, in ms. @default 5000 */
+  busPollIntervalMs?: number;
+  /** Milliseconds clock, for rate limiting. @default `performance.now` */
+  now?: () => number;
+}
+
+/** A running sync server, independent of any transport. */
+export interface SyncServer {
+  /**
+   * Opens a connection: `send` delivers frames to the peer, `close` closes its transport. Feed
+   * incoming frames to `handleMessage` and call `close()` when the transport closes.
+   */
+  connect(send: SendFrame, close: CloseTransport, request?: RequestInfo): ConnectionHandle;
+  /** Runs action `name` in `spaceId` as `userId` (e.g. presence clean-up from `onDisconnect`). */
+  runAction(
+    spaceId: string,
+    userId: string,
+    name: string,
+    args: unknown,
+  ): Promise<{ ok: true; result: unknown } | { ok: false; error: WireError }>;
+  /** Another process committed `version` of `spaceId`: catch up and poke. Called by the bus. */
+  notify(spaceId: string, version: number): Promise<void>;
+  readonly metrics: ServerMetrics;
+  readonly limits: Limits;
+  readonly logger: Logger;
+  /** Resolves once every queued operation has finished. */
+  settled(): Promise<void>;
+  /** Stops listening to the bus and closes the storage (after queued operations); the bus itself stays open. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the sync server engine. Mount it on a transport with `@synced-store/server/node`
+ * (`listen`, `attachWebSocket`, `createHttpHandler`) or call `connect` from any other host.
+ *
+ * @example
+ * const server = createSyncServer({ stores: [todo], storage: openSqliteStorage({ path: "todo.db" }),
+ *   authenticate: ({ auth }) => verifyToken(auth) });
+ * await listen(server, { port: 8080 });
+ */
+export function createSyncServer(options: SyncServerOptions): SyncServer {
+  const stores = new Map<string, StoreRuntime>();
+  for (const def of options.stores) {
+    if (stores.has(def.name)) throw new Error(`Two stores are named ${JSON.stringify(def.name)}`);
+    stores.set(def.name, storeRuntime(def, options.overrides));
+  }
+  const storage = options.storage ?? createMemoryStorage();
+  const limits = resolveLimits(options.limits);
+  const logger = options.logger ?? silentLogger;
+  const metrics = new ServerMetrics();
+  const queue = new SpaceQueue();
+  const spaces = new Map<string, Space>();
+  let watcher: VersionWatcher | undefined;
+  const env = {
+    storage,
+    queue,
+    limits,
+    logger,
+    metrics,
+    onCommit: (spaceId: string, version: number) => watcher?.committed(spaceId, version),
+  };
+
+  const space = (spaceId: string): Space | undefined => {
+    let s = spaces.get(spaceId);
+    if (s === undefined) {
+      const store = stores.get(spaceId.slice(0, spaceId.indexOf("/")));
+      if (store === undefined) return undefined;
+      s = new Space(spaceId, store, env);
+      spaces.set(spaceId, s);
+    }
+    return s;
+  };
+
+  const notify = async (spaceId: string, version: number) => {
+    // Only spaces this process serves need catching up; others load fresh when first used.
+    const s = spaces.get(spaceId);
+    if (s !== undefined && s.connections.size > 0) await s.notify(version);
+  };
+  if (options.bus !== undefined) {
+    watcher = new VersionWatcher({
+      bus: options.bus,
+      storage,
+      spaces: () => [...spaces.values()].filter((s) => s.connections.size > 0).map((s) => s.id),
+      onAdvance: (spaceId, version) => {
+        notify(spaceId, version).catch((error: unknown) =>
+          logger.error("catching up after a bus notice failed", { space: spaceId, error: String(error) }),
+        );
+      },
+      ...(options.busPollIntervalMs === undefined ? {} : { pollIntervalMs: options.busPollIntervalMs }),
+      onError: (error) => logger.warn("bus error", { error: String(error) }),
+    });
+  }
+
+  const handlerEnv = {
+    hooks: options,
+    limits,
+    logger,
+    metrics,
+    space,
+    ...(options.now ? { now: options.now } : {}),
+  };
+  return {
+    connect: (send, close, request) => connect(handlerEnv, send, close, request),
+    async runAction(spaceId, userId, name, args) {
+      const s = space(spaceId);
+      if (s === undefined)
+        return { ok: false, error: { code: "unknown_space", message: `Unknown space ${spaceId}` } };
+      await s.open();
+      return s.action(userId, name, args);
+    },
+    notify,
+    metrics,
+    limits,
+    logger,
+    async settled() {
+      await queue.idle();
+      await Promise.all([...spaces.values()].map((s) => s.settled()));
+    },
+    async close() {
+      watcher?.close();
+      await queue.idle();
+      await storage.close();
+    },
+  };
+}
