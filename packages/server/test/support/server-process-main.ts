@@ -1,0 +1,46 @@
+/**
+ * A sync server process for the scale-out tests and benchmarks: the test store on PostgreSQL,
+ * with a PostgreSQL or Redis bus, on a free loopback port. Configured by environment:
+ * DATABASE_URL (required), BUS ("postgres" | "redis", default postgres), REDIS_URL, REDIS_PREFIX,
+ * POLL_MS (bus poll interval). Prints `READY <port>` once it listens; SIGTERM closes it cleanly.
+ */
+import { listen } from "../../src/node.js";
+import { createPostgresBus, openPostgresStorage } from "../../src/postgres.js";
+import { createRedisBus } from "../../src/redis.js";
+import { createSyncServer } from "../../src/sync-server.js";
+import { testStore } from "../../src/test-support/test-store.js";
+
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) throw new Error("DATABASE_URL is required");
+const report = (error: unknown) => process.stderr.write(`server-process: ${String(error)}\n`);
+
+const storage = await openPostgresStorage({
+  connectionString: databaseUrl,
+  maxConnections: 4,
+  onError: report,
+});
+const bus =
+  process.env.BUS === "redis"
+    ? await createRedisBus({
+        url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+        prefix: process.env.REDIS_PREFIX ?? "synced-store-test:",
+        onError: report,
+      })
+    : await createPostgresBus({ connectionString: databaseUrl, onError: report });
+const server = createSyncServer({
+  stores: [testStore],
+  storage,
+  bus,
+  busPollIntervalMs: Number(process.env.POLL_MS ?? 1000),
+});
+const running = await listen(server, { port: 0, pingIntervalMs: 0 });
+process.stdout.write(`READY ${running.port}\n`);
+
+process.once("SIGTERM", () => {
+  void (async () => {
+    await running.close();
+    await server.close();
+    await bus.close();
+    process.exit(0);
+  })();
+});
