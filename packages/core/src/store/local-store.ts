@@ -14,7 +14,10 @@ import { deferred } from "../util/deferred.js";
 import { Listeners } from "../util/listeners.js";
 import { silentLogger, type Logger } from "../util/logger.js";
 import { DELETED, LayeredView, type Layer } from "./layered-view.js";
+import { findCoalesceTarget, type CoalesceCandidate } from "./find-coalesce-target.js";
 import { toPersisted, type PendingMutation } from "./pending-mutation.js";
+import { PeerMutations } from "./peer-mutations.js";
+import type { PeerTarget } from "./peer-target.js";
 import { StoreReadTransaction, type ReadRecorder, type TransactionContext } from "./read-transaction.js";
 import { collectChanges, type StoreChange } from "./store-change.js";
 import { runMutator, type RunnableMutator } from "./run-mutator.js";
@@ -53,7 +56,7 @@ const REJECTION_CODES = new Set<string>([
  * (the pending mutations' combined effect over base). Reads see base + overlay. Mutations and
  * server updates run one at a time; each emits the keys it changed, never the whole store.
  */
-export class LocalStore implements SyncTarget {
+export class LocalStore implements SyncTarget, PeerTarget {
   readonly ready: Promise<void>;
   readonly userId: string;
   #clientId: string;
@@ -71,6 +74,11 @@ export class LocalStore implements SyncTarget {
   #historyId: string | null = null;
   #lastAck = 0;
   #rejections = new Map<number, { code: string; message: string }>();
+  /** Other tabs' pending mutations, shown over base with ours (see `PeerTarget`). */
+  readonly #peers: PeerMutations;
+  /** Highest id handed to the sync layer: the server may hold it, so it is never coalesced into. */
+  #handedOut = 0;
+  readonly #localMutationListeners = new Listeners<[WireMutation]>();
   #tail: Promise<unknown>;
   #closed = false;
 
@@ -82,6 +90,7 @@ export class LocalStore implements SyncTarget {
   constructor(options: LocalStoreOptions) {
     this.#patterns = options.definition.patterns;
     this.#mutators = options.definition.mutatorDefs as Record<string, RunnableMutator>;
+    this.#peers = new PeerMutations(this.#mutators);
     this.userId = options.userId;
     this.#clientId = options.clientId;
     this.#persistence = options.persistence;
@@ -113,9 +122,36 @@ export class LocalStore implements SyncTarget {
   }
 
   pendingMutations(afterId: number): WireMutation[] {
-    return this.#pending
-      .filter((m) => m.id > afterId)
-      .map((m) => ({ id: m.id, name: m.name, args: m.args, timestamp: m.timestamp }));
+    const out = this.localPendingMutations(afterId);
+    const last = out[out.length - 1];
+    if (last !== undefined && last.id > this.#handedOut) this.#handedOut = last.id;
+    return out;
+  }
+
+  /** Like `pendingMutations`, for other readers than the sync layer (no effect on coalescing). */
+  localPendingMutations(afterId = 0): WireMutation[] {
+    return this.#pending.filter((m) => m.id > afterId).map(toWire);
+  }
+
+  onLocalMutation(listener: (mutation: WireMutation) => void): () => void {
+    return this.#localMutationListeners.add(listener);
+  }
+
+  /** Number of other tabs' mutations shown. */
+  peerCount(): number {
+    return this.#peers.size;
+  }
+
+  applyPeerMutations(clientId: string, mutations: readonly WireMutation[], replace: boolean): Promise<void> {
+    return this.#serially(async () => {
+      if (this.#closed || clientId === this.#clientId) return;
+      const before = new Map<string, unknown>();
+      for (const key of this.#overlay.keys()) before.set(key, this.#view.get(key));
+      if (!this.#peers.apply(clientId, mutations, replace)) return;
+      await this.#replay();
+      for (const key of this.#overlay.keys()) if (!before.has(key)) before.set(key, this.#base.get(key));
+      this.#emitChange({ changes: collectChanges(before, (key) => this.#view.get(key)), reset: false });
+    });
   }
 
   /** A read transaction over the current view (base + pending), recording reads if asked. */
@@ -150,16 +186,20 @@ export class LocalStore implements SyncTarget {
     return this.#serially(async () => {
       if (this.#closed) throw new SyncedStoreError("closed", "The store is closed");
       const tx = await runMutator(def, name, parsed.data, this.#view, this.#ctx(), this.#patterns);
+      const into = this.#coalesceTarget(name, def, parsed.data);
+      const replaced = into === undefined ? undefined : this.#pending[into];
       const m: PendingMutation = {
-        id: this.#nextId(),
+        id: replaced?.id ?? this.#nextId(),
         name,
         args,
         parsed: { ok: true, value: parsed.data },
-        timestamp: this.#now(),
-        writes: tx.writes,
-        confirmed: deferred<void>(),
+        // A coalesced call keeps its place in time, so tabs keep ordering it alike.
+        timestamp: replaced?.timestamp ?? this.#now(),
+        writes: replaced ? mergeLayers(replaced.writes, tx.writes) : tx.writes,
+        confirmed: replaced?.confirmed ?? deferred<void>(),
       };
-      this.#pending.push(m);
+      if (into === undefined) this.#pending.push(m);
+      else this.#pending[into] = m;
       const changes = new Map<string, { oldValue: unknown; newValue: unknown }>();
       for (const [key, value] of tx.writes.entries()) {
         const oldValue = this.#view.get(key);
@@ -169,7 +209,9 @@ export class LocalStore implements SyncTarget {
       }
       const persisted = this.#persistence.write({ pendingPut: [toPersisted(m)] });
       this.#emitChange({ changes, reset: false });
-      this.#pendingCountListeners.emit(this.#onListenerError, this.#pending.length);
+      this.#localMutationListeners.emit(this.#onListenerError, toWire(m));
+      if (replaced === undefined)
+        this.#pendingCountListeners.emit(this.#onListenerError, this.#pending.length);
       this.#pendingAddedListeners.emit(this.#onListenerError);
       await persisted;
       return { id: m.id, confirmed: m.confirmed.promise };
@@ -260,7 +302,9 @@ export class LocalStore implements SyncTarget {
     const stale = !reset && update.maxIncludedVersion <= this.#baseVersion;
     const lmid = update.lastMutationId ?? this.#lastAck;
     const acked = lmid > this.#lastAck ? this.#pending.filter((m) => m.id <= lmid) : [];
-    if (stale && acked.length === 0) return { status: "stale" };
+    const peersDropped =
+      update.lastMutationIds !== undefined && this.#peers.acknowledge(update.lastMutationIds, this.#clientId);
+    if (stale && acked.length === 0 && !peersDropped) return { status: "stale" };
 
     // Old visible values of every key that may change: patched keys and the old overlay.
     const before = new Map<string, unknown>();
@@ -338,13 +382,15 @@ export class LocalStore implements SyncTarget {
     const overlay: Layer = new OrderedMap();
     const view = new LayeredView(this.#base, [overlay]);
     const ctx = this.#ctx();
-    for (const m of this.#pending) {
-      m.writes = new OrderedMap();
+    for (const m of this.#peers.replayOrder(this.#clientId, this.#pending)) {
+      const own = "confirmed" in m ? m : undefined;
+      if (own) own.writes = new OrderedMap();
       if (!m.parsed.ok) continue;
       try {
         const def = this.#mutators[m.name];
-        const tx = await runMutator(def, m.name, m.parsed.value, view, ctx, this.#patterns);
-        m.writes = tx.writes;
+        const runCtx = "clientId" in m ? { ...ctx, clientId: m.clientId } : ctx;
+        const tx = await runMutator(def, m.name, m.parsed.value, view, runCtx, this.#patterns);
+        if (own) own.writes = tx.writes;
         for (const [key, value] of tx.writes.entries()) overlay.set(key, value);
       } catch (error) {
         // Kept pending with no local effect: the server decides its fate.
@@ -358,6 +404,23 @@ export class LocalStore implements SyncTarget {
   #setBase(base: OrderedMap<unknown>): void {
     this.#base = base;
     this.#view = new LayeredView(base, [this.#overlay]);
+  }
+
+  /** Index of the unsent pending call this one may replace (see `findCoalesceTarget`). */
+  #coalesceTarget(name: string, def: RunnableMutator, args: unknown): number | undefined {
+    const key = def.coalesce?.(args);
+    if (key === undefined) return undefined;
+    const pending = this.#pending;
+    const mutators = this.#mutators;
+    function* newestFirst(): Generator<CoalesceCandidate> {
+      for (let i = pending.length - 1; i >= 0; i--) {
+        const m = pending[i]!;
+        const coalesce = m.parsed.ok ? mutators[m.name]?.coalesce : undefined;
+        yield { id: m.id, name: m.name, coalesceKey: m.parsed.ok ? coalesce?.(m.parsed.value) : undefined };
+      }
+    }
+    const id = findCoalesceTarget(newestFirst(), Math.max(this.#handedOut, this.#lastAck), name, key);
+    return id === undefined ? undefined : pending.findLastIndex((m) => m.id === id);
   }
 
   #nextId(): number {
@@ -391,4 +454,16 @@ export class LocalStore implements SyncTarget {
     this.#tail = run.catch(() => undefined);
     return run;
   }
+}
+
+function toWire(m: PendingMutation): WireMutation {
+  return { id: m.id, name: m.name, args: m.args, timestamp: m.timestamp };
+}
+
+/** `below` overwritten by `above`: the effect of two runs on one target. */
+function mergeLayers(below: Layer, above: Layer): Layer {
+  const merged: Layer = new OrderedMap();
+  for (const [key, value] of below.entries()) merged.set(key, value);
+  for (const [key, value] of above.entries()) merged.set(key, value);
+  return merged;
 }

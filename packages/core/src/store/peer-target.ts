@@ -11,8 +11,8 @@ export interface PeerTarget {
   /** Fixed once `ready` resolves. */
   readonly clientId: string;
   readonly ready: Promise<void>;
-  /** This store's own pending mutations with id > `afterId`, in id order. */
-  pendingMutations(afterId: number): WireMutation[];
+  /** This store's own pending mutations with id > `afterId` (default 0), in id order. */
+  localPendingMutations(afterId?: number): WireMutation[];
   /** Number of this store's own pending mutations. */
   pendingCount(): number;
   /** Calls `listener` when an own mutation is recorded, or an unsent one is replaced by coalescing. */

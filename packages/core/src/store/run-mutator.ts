@@ -10,6 +10,8 @@ import type { WriteTransaction } from "./transaction.js";
 export interface RunnableMutator {
   readonly args: z.ZodType;
   readonly run: (tx: WriteTransaction, args: unknown) => void | Promise<void>;
+  /** See `MutatorDef.coalesce`. */
+  readonly coalesce?: (args: unknown) => string;
 }
 
 /**

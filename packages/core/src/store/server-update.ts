@@ -13,6 +13,11 @@ export interface ServerUpdate {
   readonly patches: readonly PatchOp[];
   /** The server's last processed mutation id for this client, if the update carries it. */
   readonly lastMutationId?: number;
+  /**
+   * The server's last processed mutation id of every client of this user it reported
+   * (`client_id_to_last_mutation_id`), so the store drops other tabs' mutations it shows.
+   */
+  readonly lastMutationIds?: Readonly<Record<string, number>>;
 }
 
 /** What applying a `ServerUpdate` did. */

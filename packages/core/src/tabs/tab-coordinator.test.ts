@@ -15,7 +15,7 @@ class FakeTarget implements PeerTarget {
   readonly #listeners = new Set<(m: WireMutation) => void>();
   constructor(readonly clientId: string) {}
 
-  pendingMutations(afterId: number): WireMutation[] {
+  localPendingMutations(afterId = 0): WireMutation[] {
     return this.own.filter((m) => m.id > afterId);
   }
   pendingCount(): number {

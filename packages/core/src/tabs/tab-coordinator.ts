@@ -101,7 +101,7 @@ export class TabCoordinator {
     this.#post({
       type: "pending",
       clientId: target.clientId,
-      mutations: target.pendingMutations(0),
+      mutations: target.localPendingMutations(),
       replace: true,
     });
   }
