@@ -12,6 +12,8 @@ export interface ServerConnectionOptions extends Partial<
     SyncClientOptions,
     | "timers"
     | "pushDelayMs"
+    | "minPushIntervalMs"
+    | "resyncIntervalMs"
     | "maxMutationsPerPush"
     | "heartbeatIntervalMs"
     | "heartbeatTimeoutMs"
