@@ -382,6 +382,8 @@ export class SyncClient {
       maxIncludedVersion: message.max_included_version,
       patches: message.patches,
       ...(lastMutationId === undefined ? {} : { lastMutationId }),
+      // Every client of this user: the store drops other tabs' mutations the server applied.
+      lastMutationIds: message.client_id_to_last_mutation_id,
     });
     this.refreshPending();
     if (result.status === "gap") this.pull();
