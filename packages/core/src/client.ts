@@ -6,6 +6,7 @@ import type { PersistenceProvider } from "./kv/persistence.js";
 import { memoryPersistence } from "./persistence/memory-persistence.js";
 import type { AnyStoreDefinition } from "./schema/define-store.js";
 import { LocalStore } from "./store/local-store.js";
+import type { PeerTarget } from "./store/peer-target.js";
 import type { SyncTarget } from "./store/server-update.js";
 import type { ReadTransaction } from "./store/transaction.js";
 import { SubscriptionManager } from "./subscriptions/subscription-manager.js";
@@ -53,6 +54,11 @@ export interface CreateStoreOptions {
   readonly persistence?: PersistenceProvider;
   /** Attaches a sync layer. Without one the store stays offline and actions reject. */
   readonly connect?: (target: SyncTarget, context: ConnectContext) => SyncConnection;
+  /**
+   * Links the store with the other tabs of this browser (see `createTabStore`, which sets it);
+   * returns the unlink.
+   */
+  readonly peers?: (target: PeerTarget) => () => void;
   /** Errors no caller can receive (a throwing listener or query without `onError`). @default logs them */
   readonly onError?: (error: unknown) => void;
   /** @default a logger that discards everything */
@@ -87,6 +93,7 @@ export function createStore<D extends AnyStoreDefinition>(
   const watches = new WatchRegistry(onError);
   local.onChange((change) => watches.notify(change));
   const connection = options.connect?.(local, { spaceId, definition, logger, onError });
+  const unlinkPeers = options.peers?.(local);
 
   const statusListeners = new Listeners<[SyncStatus]>();
   let status = computeStatus();
@@ -167,6 +174,7 @@ export function createStore<D extends AnyStoreDefinition>(
       if (closed) return;
       closed = true;
       subscriptions.close();
+      unlinkPeers?.();
       await connection?.close();
       await local.close();
     },
