@@ -65,6 +65,26 @@ export class OrderedMap<V> {
     return this.#map.keys();
   }
 
+  /**
+   * Calls `visit` for each entry with key `>= start` that starts with `prefix`, in key order,
+   * until it returns false. The tight loop behind scans.
+   */
+  forEachFrom(start: string, prefix: string, visit: (key: string, value: V) => boolean): void {
+    const chunks = this.#chunks;
+    const map = this.#map;
+    let ci = this.#chunkFor(start);
+    const first = chunks[ci];
+    let i = first ? lowerBound(first, start) : 0;
+    for (; ci < chunks.length; ci++, i = 0) {
+      const chunk = chunks[ci]!;
+      for (; i < chunk.length; i++) {
+        const key = chunk[i]!;
+        if (!key.startsWith(prefix)) return;
+        if (!visit(key, map.get(key) as V)) return;
+      }
+    }
+  }
+
   /** A cursor positioned at the first key `>= start`. */
   cursor(start: string): OrderedMapCursor<V> {
     const ci = this.#chunkFor(start);

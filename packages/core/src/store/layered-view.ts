@@ -45,42 +45,51 @@ export class LayeredView {
     return this.base.get(key);
   }
 
-  /** Entries within `bounds` in key order: a k-way merge of the base and layer cursors. */
+  /**
+   * Entries within `bounds` in key order. The layers above the base are small (pending work), so
+   * their entries in range are merged first and the base is then walked once, taking the layer's
+   * value wherever one exists.
+   */
   scan(bounds: ScanBounds): Array<ScanEntry<unknown>> {
     const out: Array<ScanEntry<unknown>> = [];
-    if (bounds.limit === 0) return out;
-    const { prefix } = bounds;
-    const maps: Array<OrderedMap<unknown>> = [this.base, ...this.layers.filter((l) => l.size > 0)];
-    if (maps.length === 1) {
-      // Fast path: nothing pending, walk the base alone.
-      const c = this.base.cursor(bounds.from);
-      for (let k = c.peek(); k !== undefined && k.startsWith(prefix); k = c.peek()) {
-        out.push({ key: k, value: c.value(k) });
-        if (out.length >= bounds.limit) break;
-        c.advance();
+    const { prefix, from, limit } = bounds;
+    if (limit === 0) return out;
+    const upper = this.#upperEntries(bounds);
+    let j = 0;
+    const take = (key: string, value: unknown): boolean => {
+      if (value !== DELETED) out.push({ key, value });
+      return out.length < limit;
+    };
+    let more = true;
+    this.base.forEachFrom(from, prefix, (key, value) => {
+      for (; j < upper.length && upper[j]!.key <= key; j++) {
+        const u = upper[j]!;
+        if (u.key === key) {
+          j++;
+          return (more = take(key, u.value));
+        }
+        if (!(more = take(u.key, u.value))) return false;
       }
-      return out;
-    }
-    const cursors = maps.map((m) => m.cursor(bounds.from));
-    for (;;) {
-      // The smallest current key; the highest layer holding it wins.
-      let key: string | undefined;
-      let winner = -1;
-      for (let i = 0; i < cursors.length; i++) {
-        const k = cursors[i]!.peek();
-        if (k === undefined || !k.startsWith(prefix)) continue;
-        if (key === undefined || k < key) {
-          key = k;
-          winner = i;
-        } else if (k === key) winner = i;
-      }
-      if (key === undefined) return out;
-      const value = cursors[winner]!.value(key);
-      for (const c of cursors) if (c.peek() === key) c.advance();
-      if (value !== DELETED) {
-        out.push({ key, value });
-        if (out.length >= bounds.limit) return out;
-      }
-    }
+      return (more = take(key, value));
+    });
+    for (; more && j < upper.length; j++) more = take(upper[j]!.key, upper[j]!.value);
+    return out;
+  }
+
+  /** Entries of the layers within `bounds` (the topmost layer wins), in key order, deletions kept. */
+  #upperEntries(bounds: ScanBounds): Array<{ key: string; value: unknown }> {
+    const layers = this.layers.filter((l) => l.size > 0);
+    const collect = (layer: Layer) => {
+      const entries: Array<{ key: string; value: unknown }> = [];
+      layer.forEachFrom(bounds.from, bounds.prefix, (key, value) => entries.push({ key, value }) > 0);
+      return entries;
+    };
+    if (layers.length === 0) return [];
+    if (layers.length === 1) return collect(layers[0]!);
+    const merged = new Map<string, unknown>();
+    for (const layer of layers) for (const e of collect(layer)) merged.set(e.key, e.value);
+    return [...merged]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, value]) => ({ key, value }));
   }
 }
