@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { connectToServer, createStore, type Store } from "@synced-store/core";
+import { assertConverged } from "@synced-store/core/testing";
 import { WebSocket } from "ws";
 import { testStore } from "../../src/test-support/test-store.js";
 import { openPostgresStorage } from "../../src/postgres.js";
@@ -9,6 +10,11 @@ import { createTempDatabase, type TempDatabase } from "./temp-postgres.js";
 
 /** A store of the test definition, as the scale-out tests drive it. */
 export type TestStore = Store<typeof testStore>;
+
+/** The stores as `assertConverged` takes them (its parameter is not generic over definitions). */
+export function anyStores(stores: readonly TestStore[]): Parameters<typeof assertConverged>[0] {
+  return stores as unknown as Parameters<typeof assertConverged>[0];
+}
 
 /** Options of `startCluster`. */
 export interface ClusterOptions {
