@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { connectToServer, createStore, type Store } from "@synced-store/core";
-import { assertConverged } from "@synced-store/core/testing";
+import type { assertConverged } from "@synced-store/core/testing";
 import { WebSocket } from "ws";
 import { testStore } from "../../src/test-support/test-store.js";
 import { openPostgresStorage } from "../../src/postgres.js";
