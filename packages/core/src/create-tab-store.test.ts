@@ -1,0 +1,189 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import type { Store } from "./client-types.js";
+import type { SyncConnection } from "./client.js";
+import { createTabStore } from "./create-tab-store.js";
+import { memoryPersistence } from "./persistence/memory-persistence.js";
+import { defineStore } from "./schema/define-store.js";
+import type { SyncTarget } from "./store/server-update.js";
+import { broadcastTabChannels } from "./tabs/broadcast-tab-channel.js";
+import { memoryClientRegistry } from "./tabs/client-registry.js";
+import { memoryTabLocks } from "./tabs/tab-locks.js";
+
+const def = defineStore({ name: "tabs", keys: { "items/*": z.number() } }).mutators({
+  put: { args: z.object({ k: z.string(), v: z.number() }), run: (tx, a) => tx.set(`items/${a.k}`, a.v) },
+  add: {
+    args: z.object({ k: z.string(), by: z.number() }),
+    run: async (tx, a) => tx.set(`items/${a.k}`, ((await tx.get(`items/${a.k}`)) ?? 0) + a.by),
+  },
+});
+type TabStore = Store<typeof def>;
+
+/**
+ * A server for these two mutators, reached through `createStore`'s `connect`: it applies each
+ * client's mutations in id order, once (a per-client last mutation id, as the real server), and
+ * pokes every connected store with the whole state and every client's last mutation id.
+ */
+class TestServer {
+  readonly state = new Map<string, number>();
+  readonly lmids: Record<string, number> = {};
+  /** Every (client, id) applied, in order. */
+  readonly applied: string[] = [];
+  online = false;
+  #version = 0;
+  readonly #targets = new Set<SyncTarget>();
+
+  connect = (target: SyncTarget): SyncConnection => {
+    this.#targets.add(target);
+    const stop = target.onPendingAdded(() => queueMicrotask(() => void this.#sync(target)));
+    void target.ready.then(() => this.#sync(target));
+    return {
+      status: () => ({ connection: this.online ? "online" : "offline", lastError: null }),
+      onStatusChange: () => () => undefined,
+      action: () => Promise.reject(new Error("no actions")),
+      close: () => {
+        stop();
+        this.#targets.delete(target);
+        return Promise.resolve();
+      },
+    };
+  };
+
+  async goOnline(): Promise<void> {
+    this.online = true;
+    for (const target of this.#targets) await this.#sync(target);
+  }
+
+  async #sync(target: SyncTarget): Promise<void> {
+    if (!this.online) return;
+    const client = target.clientId;
+    for (const m of target.pendingMutations(this.lmids[client] ?? 0)) {
+      if (m.id !== (this.lmids[client] ?? 0) + 1) break;
+      const args = m.args as { k: string; v?: number; by?: number };
+      const key = `items/${args.k}`;
+      this.state.set(key, m.name === "put" ? args.v! : (this.state.get(key) ?? 0) + args.by!);
+      this.lmids[client] = m.id;
+      this.applied.push(`${client}:${m.id}`);
+    }
+    this.#version++;
+    for (const t of this.#targets) {
+      await t.applyServerUpdate({
+        minIncludedVersion: 0,
+        maxIncludedVersion: this.#version,
+        patches: [
+          { op: "reset" },
+          ...[...this.state].map(([key, value]) => ({ op: "set" as const, key, value })),
+        ],
+        lastMutationId: this.lmids[t.clientId] ?? 0,
+        lastMutationIds: { ...this.lmids },
+      });
+    }
+  }
+}
+
+const open: TabStore[] = [];
+afterEach(async () => {
+  for (const store of open.splice(0)) await store.close();
+});
+
+/** One browser: tabs share persistence, locks, the client registry and a channel name. */
+function browser() {
+  const server = new TestServer();
+  const shared = {
+    persistence: memoryPersistence(),
+    locks: memoryTabLocks(),
+    registry: memoryClientRegistry(),
+    space: `s-${Math.random()}`,
+  };
+  let next = 0;
+  const openTab = async () => {
+    const store = await createTabStore(def, {
+      space: shared.space,
+      userId: "u",
+      persistence: shared.persistence,
+      connect: server.connect,
+      tabs: {
+        registry: () => shared.registry,
+        locks: shared.locks,
+        channels: broadcastTabChannels(BroadcastChannel)!,
+        newClientId: () => `c${++next}`,
+      },
+    });
+    open.push(store);
+    await store.ready;
+    return store;
+  };
+  return { server, openTab };
+}
+
+const item = (store: TabStore, k: string) => store.query((tx) => tx.get(`items/${k}`));
+const close = async (store: TabStore) => {
+  open.splice(open.indexOf(store), 1);
+  await store.close();
+};
+
+describe("createTabStore", () => {
+  it("shows a mutation of one tab in the other at once while offline, then pushes each once", async () => {
+    const { server, openTab } = browser();
+    const one = await openTab();
+    const two = await openTab();
+    expect([one.clientId, two.clientId]).toEqual(["c1", "c2"]);
+
+    await one.mutate.add({ k: "n", by: 1 });
+    await vi.waitFor(async () => expect(await item(two, "n")).toBe(1));
+    await two.mutate.add({ k: "n", by: 10 });
+    // Both tabs re-run both increments, in the same order.
+    await vi.waitFor(async () => expect(await item(one, "n")).toBe(11));
+    expect(await item(two, "n")).toBe(11);
+
+    await server.goOnline();
+    expect(server.applied.sort()).toEqual(["c1:1", "c2:1"]);
+    expect(server.state.get("items/n")).toBe(11);
+    await vi.waitFor(async () => {
+      expect(await item(one, "n")).toBe(11);
+      expect(await item(two, "n")).toBe(11);
+      expect(one.status.pendingCount + two.status.pendingCount).toBe(0);
+    });
+  });
+
+  it("has a surviving tab push the queue of a tab closed while offline, exactly once", async () => {
+    const { server, openTab } = browser();
+    const one = await openTab();
+    const two = await openTab();
+    const three = await openTab();
+    for (let i = 1; i <= 3; i++) await one.mutate.add({ k: "n", by: i });
+    await vi.waitFor(async () => expect(await item(two, "n")).toBe(6));
+    await close(one);
+    // The closed tab's mutations still show in the others while they wait to be pushed.
+    expect(await item(two, "n")).toBe(6);
+    expect(await item(three, "n")).toBe(6);
+
+    await server.goOnline();
+    await vi.waitFor(() => expect(server.applied).toEqual(["c1:1", "c1:2", "c1:3"]));
+    await vi.waitFor(async () => expect(await item(three, "n")).toBe(6));
+    // Whoever adopts second finds nothing left; a later load neither.
+    await openTab();
+    await server.goOnline();
+    expect(server.applied).toEqual(["c1:1", "c1:2", "c1:3"]);
+    expect(server.state.get("items/n")).toBe(6);
+  });
+
+  it("has the next load push the queues of tabs closed offline, and show them at once", async () => {
+    const { server, openTab } = browser();
+    const one = await openTab();
+    const two = await openTab();
+    await one.mutate.put({ k: "a", v: 1 });
+    await two.mutate.put({ k: "b", v: 2 });
+    await close(one);
+    await close(two);
+
+    const reload = await openTab();
+    // It takes over the first free client id, with its queue, and adopts the other queue.
+    expect(reload.clientId).toBe("c1");
+    expect(await item(reload, "a")).toBe(1);
+    await vi.waitFor(async () => expect(await item(reload, "b")).toBe(2));
+    await server.goOnline();
+    await vi.waitFor(() => expect(server.applied.sort()).toEqual(["c1:1", "c2:1"]));
+    expect(Object.fromEntries(server.state)).toEqual({ "items/a": 1, "items/b": 2 });
+  });
+});
