@@ -3,3 +3,4 @@
  * code running elsewhere never loads it.
  */
 export { idbPersistence, type IdbPersistenceOptions } from "./persistence/idb-persistence.js";
+export { idbClientRegistry } from "./tabs/idb-client-registry.js";

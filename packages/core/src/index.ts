@@ -31,3 +31,14 @@ export {
 export { httpTransport, type FetchLike, type HttpTransportOptions } from "./sync/http-transport.js";
 export { backoffDelay, type BackoffOptions } from "./sync/backoff.js";
 export { systemTimers, type SyncTimers, type TimerHandle } from "./sync/timers.js";
+export { createTabStore, type TabOptions, type TabStoreOptions } from "./create-tab-store.js";
+export type { PeerTarget } from "./store/peer-target.js";
+export type { TabChannel, TabChannelFactory } from "./tabs/tab-channel.js";
+export {
+  broadcastTabChannels,
+  type BroadcastChannelConstructor,
+  type BroadcastChannelLike,
+} from "./tabs/broadcast-tab-channel.js";
+export { memoryTabLocks, type TabLocks, type ReleaseLock } from "./tabs/tab-locks.js";
+export { webTabLocks, type LockManagerLike } from "./tabs/web-tab-locks.js";
+export { memoryClientRegistry, type ClientRegistry } from "./tabs/client-registry.js";
