@@ -72,7 +72,7 @@ describe("push", () => {
     a.send({ type: "push", client_id: "ca", mutations: [inc] });
     a.send({ type: "push", client_id: "ca", mutations: [inc, { ...inc, id: 2 }] });
     a.send({ type: "push", client_id: "ca", mutations: [inc, { ...inc, id: 2 }] });
-    await t.server.settled();
+    await a.roundTrip();
     await pokedTo(a, 2);
     expect(stateOf(a).get("counter")).toBe(2);
     expect(t.server.metrics.mutationsSkipped).toBe(3);

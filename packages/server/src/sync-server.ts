@@ -37,6 +37,11 @@ export interface SyncServerOptions extends ServerHooks {
   bus?: Bus;
   /** With a bus: how often served spaces re-read their version from storage, in ms. @default 5000 */
   busPollIntervalMs?: number;
+  /**
+   * Deletes are remembered (as tombstones) for this many versions of a space; a client whose
+   * state is older gets a full snapshot instead of the changes. @default 100000
+   */
+  tombstoneRetention?: number;
   /** Milliseconds clock, for rate limiting. @default `performance.now` */
   now?: () => number;
 }
@@ -94,6 +99,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     limits,
     logger,
     metrics,
+    tombstoneRetention: Math.max(1, options.tombstoneRetention ?? 100_000),
     onCommit: (spaceId: string, version: number) => watcher?.committed(spaceId, version),
   };
 

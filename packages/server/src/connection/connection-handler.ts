@@ -47,6 +47,7 @@ export interface ConnectionHandle {
 /** WebSocket close codes the server uses. */
 export const CloseCode = {
   policy: 1008,
+  serviceRestart: 1012,
   tooBig: 1009,
   badRequest: 4400,
   unauthenticated: 4401,
@@ -118,7 +119,7 @@ export function connect(
     if (!result.ok) return fail(result.code, result.message, result.close);
     space = result.space;
     info = result.info;
-    conn = {
+    const self: SpaceConnection = {
       userId: info.userId,
       clientId: info.clientId,
       version: result.reset ? 0 : message.base_version,
@@ -126,10 +127,15 @@ export function connect(
       sendFrame: (frame) => {
         if (phase !== "closed") send(frame);
       },
+      drop: (reason) => {
+        closeTransport(CloseCode.serviceRestart, reason);
+        handle.close();
+      },
     };
+    conn = self;
     phase = "ready";
     sendMessage(result.connected);
-    space.attach(conn);
+    space.attach(self);
     try {
       await env.hooks.onConnect?.(info);
     } catch (error) {

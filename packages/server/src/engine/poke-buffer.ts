@@ -11,6 +11,8 @@ export interface SpaceConnection {
   resetPending: boolean;
   /** Sends one encoded server message. */
   sendFrame(frame: string): void;
+  /** Ends the connection (the client reconnects and handshakes afresh). */
+  drop(reason: string): void;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { encodeMessage, ValidationError, type WireMutation } from "@synced-store/core";
 import type { Logger } from "../logger.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
-import type { Storage, StorageReader, SpaceHead } from "../storage/storage.js";
+import type { SpaceHead, Storage, StorageReader, StorageTransaction } from "../storage/storage.js";
 import type { SpaceQueue } from "../util/space-queue.js";
 import type { Limits } from "./limits.js";
 import { PokeBuffer, type SpaceConnection } from "./poke-buffer.js";
@@ -21,6 +21,8 @@ export interface SpaceEnvironment {
   readonly metrics: ServerMetrics;
   /** Called after each commit (e.g. to publish the version on a bus). */
   readonly onCommit: (spaceId: string, version: number) => void;
+  /** Tombstones are kept for this many versions; older cookies get a full snapshot. */
+  readonly tombstoneRetention: number;
 }
 
 /** What a push did, for the connection that sent it. */
@@ -83,6 +85,7 @@ export class Space {
         await tx.putKeys(version, toKeyWrites(result.writes));
         await tx.putClients([{ clientId, userId, lastMutationId: result.lastMutationId, version }]);
         await tx.setVersion(version);
+        await this.#collectTombstones(tx, version);
         return { result, version };
       });
       const { result, version } = outcome;
@@ -199,6 +202,15 @@ export class Space {
     this.#flush();
   }
 
+  /** Every so many versions, drops tombstones older than the retention window (same transaction). */
+  async #collectTombstones(tx: StorageTransaction, version: number): Promise<void> {
+    const retention = this.env.tombstoneRetention;
+    const every = Math.max(1, Math.min(1000, retention));
+    if (version % every !== 0 || version <= retention) return;
+    await tx.collectTombstones(version - retention);
+    this.state.horizon = version - retention;
+  }
+
   #run<T>(task: () => Promise<T>): Promise<T> {
     return this.env.queue.run(this.id, task);
   }
@@ -212,10 +224,7 @@ export class Space {
       // Our connections' versions may no longer line up with the reloaded state: have them
       // reconnect, which checks their history and version afresh.
       this.env.logger.warn("space reloaded from storage; reconnecting its clients", { space: this.id });
-      for (const conn of this.connections)
-        conn.sendFrame(
-          encodeMessage({ type: "error", code: "internal", message: "Space state reloaded; reconnect" }),
-        );
+      for (const conn of [...this.connections]) conn.drop("Space state reloaded from storage; reconnect");
     }
   }
 

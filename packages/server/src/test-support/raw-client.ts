@@ -71,6 +71,13 @@ export class RawClient {
     return this.waitFor((m) => m.type === "connected" || m.type === "error", before);
   }
 
+  /** Sends `ping` and waits for its `pong`: every message sent before it has been handled. */
+  async roundTrip(): Promise<void> {
+    const from = this.messages.length;
+    this.send({ type: "ping" });
+    await this.waitFor((m) => m.type === "pong", from);
+  }
+
   /** Resolves with the first message at index `>= from` matching `predicate`. */
   async waitFor<T extends ServerMessage>(
     predicate: (m: ServerMessage) => m is T,
