@@ -7,7 +7,9 @@ import { canRead } from "./schema/keys.js";
 import { deepEqual } from "./util/deep-equal.js";
 
 /** A store's whole visible state (base + pending), as a plain object in key order. */
-export async function visibleState(store: Store<AnyStoreDefinition>): Promise<Record<string, unknown>> {
+export async function visibleState<D extends AnyStoreDefinition>(
+  store: Store<D>,
+): Promise<Record<string, unknown>> {
   const entries = await store.query((tx) => tx.scan());
   const out: Record<string, unknown> = {};
   for (const { key, value } of entries) out[key] = value;
@@ -39,12 +41,12 @@ export interface AssertConvergedOptions {
  * store's user) and, unless allowed, has nothing pending. Without `expected`, stores of the same
  * user must hold equal states and all stores equal shared keys.
  */
-export async function assertConverged(
-  stores: ReadonlyArray<Store<AnyStoreDefinition>>,
+export async function assertConverged<D extends AnyStoreDefinition>(
+  stores: ReadonlyArray<Store<D>>,
   expected?: Readonly<Record<string, unknown>> | ReadonlyMap<string, unknown>,
   options: AssertConvergedOptions = {},
 ): Promise<void> {
-  const states = await Promise.all(stores.map(visibleState));
+  const states = await Promise.all(stores.map((s) => visibleState(s)));
   for (const [i, store] of stores.entries()) {
     if (!options.allowPending && store.status.pendingCount > 0) {
       throw new Error(
