@@ -2,13 +2,15 @@
  * A sync server process for the scale-out tests and benchmarks: the test store on PostgreSQL,
  * with a PostgreSQL or Redis bus, on a free loopback port. Configured by environment:
  * DATABASE_URL (required), BUS ("postgres" | "redis", default postgres), REDIS_URL, REDIS_PREFIX,
- * POLL_MS (bus poll interval). Prints `READY <port>` once it listens; SIGTERM closes it cleanly.
+ * POLL_MS (bus poll interval), STORE ("test": the server test store, "notes": the e2e notes store).
+ * Prints `READY <port>` once it listens; SIGTERM closes it cleanly.
  */
 import { listen } from "../../src/node.js";
 import { createPostgresBus, openPostgresStorage } from "../../src/postgres.js";
 import { createRedisBus } from "../../src/redis.js";
 import { createSyncServer } from "../../src/sync-server.js";
 import { testStore } from "../../src/test-support/test-store.js";
+import { notesStore } from "../e2e/notes-definition.js";
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) throw new Error("DATABASE_URL is required");
@@ -28,8 +30,11 @@ const bus =
       })
     : await createPostgresBus({ connectionString: databaseUrl, onError: report });
 const server = createSyncServer({
-  stores: [testStore],
+  stores: process.env.STORE === "notes" ? [notesStore] : [testStore],
   storage,
+  authenticate: ({ auth }) => auth,
+  // The tests drive many messages from one connection on purpose.
+  limits: { messagesPerSecond: 10_000 },
   bus,
   busPollIntervalMs: Number(process.env.POLL_MS ?? 1000),
 });
