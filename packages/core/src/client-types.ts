@@ -39,6 +39,12 @@ export type KeyDiff =
   | { readonly op: "change"; readonly key: string; readonly oldValue: unknown; readonly newValue: unknown }
   | { readonly op: "del"; readonly key: string; readonly oldValue: unknown };
 
+/** Options of `store.watch`. */
+export interface WatchOptions {
+  /** Deliver the keys already under the prefix as `add` diffs first (if there are any). @default false */
+  readonly initialValues?: boolean;
+}
+
 /** The typed mutators of a definition. */
 export type MutateApi<D extends AnyStoreDefinition> = {
   readonly [K in keyof D["mutatorDefs"] & string]: (args: MutatorArgs<D, K>) => Promise<MutationHandle>;
@@ -70,7 +76,7 @@ export interface Store<D extends AnyStoreDefinition> {
     options: SubscribeOptions<TResult> | ((result: TResult) => void),
   ): () => void;
   /** Key-level diffs under `prefix`, after every change that touches it. */
-  watch(prefix: string, onChange: (diffs: readonly KeyDiff[]) => void): () => void;
+  watch(prefix: string, onChange: (diffs: readonly KeyDiff[]) => void, options?: WatchOptions): () => void;
   /** Current sync status (a new object on each change). */
   readonly status: SyncStatus;
   /** Calls `listener` whenever `status` changes. */

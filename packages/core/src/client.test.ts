@@ -60,4 +60,31 @@ describe("createStore", () => {
     expect(await s2.query((tx) => tx.get("todos/a"))).toEqual({ id: "a", text: "A", done: false });
     expect((await s2.mutate.increment(2)).id).toBe(2);
   });
+
+  it("watches a prefix, optionally starting with the existing keys as adds", async () => {
+    const store = createStore(todoStore, { space: "s1", userId: "u1" });
+    await store.mutate.addTodo({ id: "a", text: "A" });
+    const plain = vi.fn();
+    const initial = vi.fn();
+    store.watch("todos/", plain);
+    store.watch("todos/", initial, { initialValues: true });
+    await store.ready;
+    await store.mutate.removeTodo("a");
+    expect(plain.mock.calls).toEqual([
+      [[{ op: "del", key: "todos/a", oldValue: { id: "a", text: "A", done: false } }]],
+    ]);
+    expect(initial.mock.calls).toEqual([
+      [[{ op: "add", key: "todos/a", newValue: { id: "a", text: "A", done: false } }]],
+      [[{ op: "del", key: "todos/a", oldValue: { id: "a", text: "A", done: false } }]],
+    ]);
+  });
+
+  it("reports status changes as pending mutations come and go", async () => {
+    const store = createStore(todoStore, { space: "s1", userId: "u1" });
+    const seen: number[] = [];
+    store.onStatusChange((s) => seen.push(s.pendingCount));
+    await store.mutate.increment(1);
+    await store.mutate.increment(1);
+    expect(seen).toEqual([1, 2]);
+  });
 });

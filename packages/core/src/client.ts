@@ -1,6 +1,14 @@
 import { v4 as uuidv4 } from "uuid";
 import type { z } from "zod";
-import type { ActionApi, KeyDiff, MutateApi, Query, Store, SubscribeOptions } from "./client-types.js";
+import type {
+  ActionApi,
+  KeyDiff,
+  MutateApi,
+  Query,
+  Store,
+  SubscribeOptions,
+  WatchOptions,
+} from "./client-types.js";
 import { OfflineError, SyncedStoreError, ValidationError, type MutationRejectedError } from "./errors.js";
 import type { PersistenceProvider } from "./kv/persistence.js";
 import { memoryPersistence } from "./persistence/memory-persistence.js";
@@ -158,8 +166,26 @@ export function createStore<D extends AnyStoreDefinition>(
       const o = typeof opts === "function" ? { onData: opts } : opts;
       return subscriptions.subscribe(query, o.onData, o.onError);
     },
-    watch(prefix: string, onChange: (diffs: readonly KeyDiff[]) => void): () => void {
-      return watches.watch(prefix, onChange);
+    watch(prefix: string, onChange: (diffs: readonly KeyDiff[]) => void, opts?: WatchOptions): () => void {
+      if (!opts?.initialValues) return watches.watch(prefix, onChange);
+      let off: (() => void) | undefined;
+      let cancelled = false;
+      void local.ready.then(() => {
+        if (cancelled) return;
+        // Read and register in one synchronous step, so no change falls between them.
+        const entries = local.readTransaction().readScan({ prefix });
+        off = watches.watch(prefix, onChange);
+        if (entries.length === 0) return;
+        try {
+          onChange(entries.map((e) => ({ op: "add", key: e.key, newValue: e.value })));
+        } catch (error) {
+          onError(error);
+        }
+      }, onError);
+      return () => {
+        cancelled = true;
+        off?.();
+      };
     },
     get status() {
       return status;

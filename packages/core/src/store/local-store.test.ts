@@ -362,3 +362,17 @@ describe("LocalStore persistence", () => {
     await expect(s.mutate("increment", 1)).rejects.toMatchObject({ code: "closed" });
   });
 });
+
+describe("LocalStore load failure", () => {
+  it("rejects ready and every mutation when persisted state cannot be loaded", async () => {
+    const broken: Persistence = {
+      load: () => Promise.reject(new Error("disk gone")),
+      write: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    };
+    const s = open(broken);
+    await expect(s.ready).rejects.toThrow("disk gone");
+    await expect(s.mutate("increment", 1)).rejects.toThrow("disk gone");
+    expect(s.pendingCount()).toBe(0);
+  });
+});

@@ -2,6 +2,7 @@ import {
   MutationRejectedError,
   SyncedStoreError,
   ValidationError,
+  toSyncedStoreError,
   type SyncedStoreErrorCode,
 } from "../errors.js";
 import { OrderedMap } from "../kv/ordered-map.js";
@@ -81,6 +82,8 @@ export class LocalStore implements SyncTarget, PeerTarget {
   readonly #localMutationListeners = new Listeners<[WireMutation]>();
   #tail: Promise<unknown>;
   #closed = false;
+  /** Set when loading persisted state failed: nothing may then run over an empty state. */
+  #loadError: unknown;
 
   readonly #changeListeners = new Listeners<[StoreChange]>();
   readonly #rejectionListeners = new Listeners<[MutationRejectedError]>();
@@ -97,7 +100,9 @@ export class LocalStore implements SyncTarget, PeerTarget {
     this.#logger = options.logger ?? silentLogger;
     this.#now = options.now ?? Date.now;
     this.ready = this.#load();
-    this.#tail = this.ready.catch(() => undefined);
+    this.#tail = this.ready.catch((error: unknown) => {
+      this.#loadError = error ?? new Error("Loading persisted state failed");
+    });
   }
 
   /** Fixed once `ready` resolves (a persisted client id wins over the one passed in). */
@@ -450,7 +455,10 @@ export class LocalStore implements SyncTarget, PeerTarget {
   };
 
   #serially<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#tail.then(fn);
+    const run = this.#tail.then(() => {
+      if (this.#loadError !== undefined) throw toSyncedStoreError(this.#loadError);
+      return fn();
+    });
     this.#tail = run.catch(() => undefined);
     return run;
   }
