@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { afterEach, expect, it } from "vitest";
 import { seedFromEnv } from "../helpers/seeded-random.js";
 import { runFaultInjection } from "../e2e/fault-injection-scenario.js";
@@ -10,34 +11,42 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-it("converges exactly once with clients spread over three PostgreSQL server processes under network faults", async () => {
-  const seed = seedFromEnv();
-  console.log(`scale-out fault injection seed ${seed}; replay with SEED=${seed}`);
-  const db = await createTempDatabase();
-  cleanups.push(() => db.drop());
-  const processes: ServerProcess[] = [];
-  cleanups.push(() => Promise.all(processes.map((p) => p.stop())).then(() => undefined));
-  // One at a time: the first creates the schema, the others find it.
-  for (let i = 0; i < 3; i++)
-    processes.push(await startServerProcess({ DATABASE_URL: db.url, STORE: "notes" }));
-  const storage = await openPostgresStorage({ connectionString: db.url, maxConnections: 1, migrate: false });
-  cleanups.push(() => storage.close());
-  const routed = new Set<ServerProcess>();
+it.each(["postgres", "redis"] as const)(
+  "converges exactly once with clients spread over three PostgreSQL server processes under network faults (%s bus)",
+  async (bus) => {
+    const seed = seedFromEnv();
+    console.log(`scale-out fault injection seed ${seed}; replay with SEED=${seed}`);
+    const db = await createTempDatabase();
+    cleanups.push(() => db.drop());
+    const processes: ServerProcess[] = [];
+    cleanups.push(() => Promise.all(processes.map((p) => p.stop())).then(() => undefined));
+    // One at a time: the first creates the schema, the others find it.
+    for (let i = 0; i < 3; i++)
+      processes.push(await startServerProcess({ DATABASE_URL: db.url, STORE: "notes" }));
+    const storage = await openPostgresStorage({
+      connectionString: db.url,
+      maxConnections: 1,
+      migrate: false,
+    });
+    cleanups.push(() => storage.close());
+    const routed = new Set<ServerProcess>();
 
-  const stats = await runFaultInjection({
-    seed,
-    onCleanup: (c) => cleanups.push(c),
-    // Every connection, reconnections included, goes to the next process in turn.
-    upstream: (index) => {
-      const target = processes[index % processes.length]!;
-      routed.add(target);
-      return target.url;
-    },
-    snapshot: (spaceId) =>
-      storage.read(spaceId, async (r) =>
-        Object.fromEntries((await r.snapshot()).map((row) => [row.key, row.value])),
-      ),
-  });
-  console.log(`scale-out fault injection (seed ${seed}): ${JSON.stringify(stats)}`);
-  expect(routed.size).toBe(3);
-}, 180_000);
+    const stats = await runFaultInjection({
+      seed,
+      onCleanup: (c) => cleanups.push(c),
+      // Every connection, reconnections included, goes to the next process in turn.
+      upstream: (index) => {
+        const target = processes[index % processes.length]!;
+        routed.add(target);
+        return target.url;
+      },
+      snapshot: (spaceId) =>
+        storage.read(spaceId, async (r) =>
+          Object.fromEntries((await r.snapshot()).map((row) => [row.key, row.value])),
+        ),
+    });
+    console.log(`scale-out fault injection (seed ${seed}): ${JSON.stringify(stats)}`);
+    expect(routed.size).toBe(3);
+  },
+  180_000,
+);
