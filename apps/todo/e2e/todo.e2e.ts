@@ -176,15 +176,17 @@ describe("todo app in Chromium, two users", () => {
     const second = await ada.context.newPage();
     await second.goto(ada.page.url());
     await todo(second, "Tea").waitFor(WAIT);
-    await ada.context.setOffline(true);
-    await syncState(second, "offline");
+    try {
+      await ada.context.setOffline(true);
+      await syncState(second, "offline");
 
-    await addTodo(ada.page, "Butter");
-    await todo(second, "Butter").waitFor(WAIT);
-    await todo(second, "Jam").getByRole("checkbox").check();
-    await ada.page.locator('[aria-label="Done: Jam"]:checked').waitFor(WAIT);
-
-    await ada.context.setOffline(false);
+      await addTodo(ada.page, "Butter");
+      await todo(second, "Butter").waitFor(WAIT);
+      await todo(second, "Jam").getByRole("checkbox").check();
+      await ada.page.locator('[aria-label="Done: Jam"]:checked').waitFor(WAIT);
+    } finally {
+      await ada.context.setOffline(false);
+    }
     await todo(bob.page, "Butter").waitFor(WAIT);
     await bob.page.locator('[aria-label="Done: Jam"]:checked').waitFor(WAIT);
     await second.close();

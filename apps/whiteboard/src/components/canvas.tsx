@@ -21,6 +21,7 @@ export interface CanvasProps {
 interface Drag {
   readonly mode: DragMode;
   readonly shape: Shape;
+  /** Where the pointer went down, in client coordinates (immune to the canvas moving). */
   readonly from: { x: number; y: number };
   last: Box | null;
 }
@@ -49,19 +50,18 @@ export function Canvas({ shapes, selectedIds, history, userId, clientId, editing
       e.stopPropagation();
       // Captured by the shape itself, so moves keep coming while a double-click still reaches it.
       e.currentTarget.setPointerCapture(e.pointerId);
-      drag.current = { mode, shape, from: point(e), last: null };
+      drag.current = { mode, shape, from: { x: e.clientX, y: e.clientY }, last: null };
       if (!selectedIds.includes(shape.id)) void mutate.select({ ids: [shape.id] });
     },
     [mutate, selectedIds],
   );
 
   const onPointerMove = (e: PointerEvent) => {
-    const p = point(e);
-    setCursor(p);
+    setCursor(point(e));
     const d = drag.current;
     if (!d) return;
-    const dx = p.x - d.from.x;
-    const dy = p.y - d.from.y;
+    const dx = Math.round(e.clientX - d.from.x);
+    const dy = Math.round(e.clientY - d.from.y);
     const { id, x, y, w, h } = d.shape;
     d.last =
       d.mode === "move"

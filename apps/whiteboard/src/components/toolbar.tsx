@@ -26,12 +26,14 @@ export function Toolbar({ shapes, selectedIds, history, onDelete }: ToolbarProps
 
   const create = (kind: ShapeKind) => {
     const { w, h, color } = NEW_SHAPE[kind];
-    const offset = (shapes.length % 8) * 28;
+    // Somewhere in the visible part of the board, so new shapes do not pile up.
+    const spot = (extent: number, size: number) =>
+      Math.round(40 + Math.random() * Math.max(0, extent - size - 80));
     const shape: Shape = {
       id: newId(),
       kind,
-      x: 80 + offset,
-      y: 80 + offset,
+      x: spot(window.innerWidth, w),
+      y: spot(window.innerHeight - 60, h),
       w,
       h,
       color,
