@@ -1,0 +1,37 @@
+/**
+ * The `synced-store` command line. `synced-store serve <definition module> [--port] [--db]`
+ * serves an app's store definitions, logging JSON lines to stdout.
+ */
+import { jsonLogger } from "./json-logger.js";
+import { parseServeArgs, serve, SERVE_USAGE } from "./serve.js";
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command !== "serve") {
+    process.stderr.write(`Usage: synced-store serve <definition module> [options]\n\n${SERVE_USAGE}`);
+    process.exitCode = command === undefined || command === "--help" ? 0 : 2;
+    return;
+  }
+  const args = parseServeArgs(rest);
+  const logger = jsonLogger(undefined, args.logLevel);
+  const { server, running } = await serve(args, logger);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("stopping", { signal });
+    void running
+      .close()
+      .then(() => server.close())
+      .then(() => logger.info("stopped"))
+      .catch((error: unknown) => logger.error("stop failed", { error: String(error) }))
+      .finally(() => process.exit());
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

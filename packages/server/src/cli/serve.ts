@@ -1,0 +1,115 @@
+import { parseArgs } from "node:util";
+import { listen, type RunningServer } from "../node.js";
+import { openSqliteStorage } from "../storage/sqlite.js";
+import { createMemoryStorage } from "../storage/memory.js";
+import type { Storage } from "../storage/storage.js";
+import { createSyncServer, type SyncServer } from "../sync-server.js";
+import type { Logger } from "../logger.js";
+import { loadDefinition } from "./load-definition.js";
+
+/** Usage text of `synced-store serve`. */
+export const SERVE_USAGE = `Usage: synced-store serve <definition module> [options]
+
+Options:
+  --port <n>          Port to listen on (default 8080; 0 picks a free one)
+  --host <addr>       Address to bind (default 127.0.0.1)
+  --path <path>       WebSocket path, HTTP endpoints under it (default /sync)
+  --db <file>         SQLite database file (default: in memory, lost on exit)
+  --sync <mode>       SQLite synchronous mode: FULL or NORMAL (default FULL)
+  --log-level <lvl>   debug, info, warn or error (default info)
+`;
+
+/** Parsed options of `serve`. */
+export interface ServeArgs {
+  readonly definition: string;
+  readonly port: number;
+  readonly host: string;
+  readonly path: string;
+  readonly db: string | undefined;
+  readonly synchronous: "FULL" | "NORMAL";
+  readonly logLevel: "debug" | "info" | "warn" | "error";
+  /** Unparsed `--name value` options, for storage backends added later (`--database-url`, `--redis-url`). */
+  readonly extra: Readonly<Record<string, string | boolean | undefined>>;
+}
+
+/** Parses `serve`'s arguments; throws with a usage hint on bad input. */
+export function parseServeArgs(argv: readonly string[]): ServeArgs {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: false,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      path: { type: "string" },
+      db: { type: "string" },
+      sync: { type: "string" },
+      "log-level": { type: "string" },
+      // Read by the storage and bus backends that take them (see `storageFromArgs`).
+      "database-url": { type: "string" },
+      "redis-url": { type: "string" },
+    },
+  });
+  const definition = positionals[0];
+  if (definition === undefined) throw new Error("Missing <definition module>\n\n" + SERVE_USAGE);
+  const port = Number(values.port ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`Bad --port ${String(values.port)}`);
+  const sync = String(values.sync ?? "FULL").toUpperCase();
+  if (sync !== "FULL" && sync !== "NORMAL") throw new Error(`Bad --sync ${sync}: FULL or NORMAL`);
+  const level = String(values["log-level"] ?? "info");
+  if (!["debug", "info", "warn", "error"].includes(level)) throw new Error(`Bad --log-level ${level}`);
+  return {
+    definition,
+    port,
+    host: typeof values.host === "string" ? values.host : "127.0.0.1",
+    path: typeof values.path === "string" ? values.path : "/sync",
+    db: typeof values.db === "string" ? values.db : undefined,
+    synchronous: sync,
+    logLevel: level as ServeArgs["logLevel"],
+    extra: values,
+  };
+}
+
+/** Opens the storage the arguments ask for. Backends with other flags plug in here. */
+export function storageFromArgs(args: ServeArgs, logger: Logger): Storage {
+  for (const flag of ["database-url", "redis-url"]) {
+    if (args.extra[flag] !== undefined) throw new Error(`--${flag} is not supported by this command yet`);
+  }
+  if (args.db !== undefined) return openSqliteStorage({ path: args.db, synchronous: args.synchronous });
+  logger.warn("no --db given: data is kept in memory and lost on exit");
+  return createMemoryStorage();
+}
+
+/** Loads the definition, opens storage and listens; resolves once serving. */
+export async function serve(
+  args: ServeArgs,
+  logger: Logger,
+): Promise<{ server: SyncServer; running: RunningServer }> {
+  const definition = await loadDefinition(args.definition);
+  const storage = storageFromArgs(args, logger);
+  if (definition.authenticate === undefined) {
+    logger.warn("no authenticate hook exported: the client's auth string is taken as its user id");
+  }
+  const server = createSyncServer({
+    ...definition,
+    storage,
+    logger,
+    onConnect: async (info) => {
+      logger.info("client connected", { ...info });
+      await definition.onConnect?.(info);
+    },
+    onDisconnect: async (info) => {
+      logger.info("client disconnected", { ...info });
+      await definition.onDisconnect?.(info);
+    },
+  });
+  const running = await listen(server, { port: args.port, host: args.host, path: args.path });
+  logger.info("listening", {
+    url: running.url,
+    port: running.port,
+    stores: definition.stores.map((s) => s.name),
+    db: args.db ?? null,
+  });
+  return { server, running };
+}
