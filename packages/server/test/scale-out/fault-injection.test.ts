@@ -21,8 +21,16 @@ it.each(["postgres", "redis"] as const)(
     const processes: ServerProcess[] = [];
     cleanups.push(() => Promise.all(processes.map((p) => p.stop())).then(() => undefined));
     // One at a time: the first creates the schema, the others find it.
-    for (let i = 0; i < 3; i++)
-      processes.push(await startServerProcess({ DATABASE_URL: db.url, STORE: "notes" }));
+    const env = {
+      DATABASE_URL: db.url,
+      STORE: "notes",
+      BUS: bus,
+      // One prefix for the three processes of this run, shared by no other run.
+      REDIS_PREFIX: `synced-store-test-${randomBytes(6).toString("hex")}:`,
+      // Pokes across processes come from the bus alone, not from the safety poll.
+      POLL_MS: "600000",
+    };
+    for (let i = 0; i < 3; i++) processes.push(await startServerProcess(env));
     const storage = await openPostgresStorage({
       connectionString: db.url,
       maxConnections: 1,
