@@ -15,6 +15,7 @@ import { memoryPersistence } from "./persistence/memory-persistence.js";
 import type { AnyStoreDefinition } from "./schema/define-store.js";
 import { LocalStore } from "./store/local-store.js";
 import type { PeerTarget } from "./store/peer-target.js";
+import { linkTabs, type TabOptions } from "./tabs/link-tabs.js";
 import type { SyncTarget } from "./store/server-update.js";
 import type { ReadTransaction } from "./store/transaction.js";
 import { SubscriptionManager } from "./subscriptions/subscription-manager.js";
@@ -63,9 +64,15 @@ export interface CreateStoreOptions {
   /** Attaches a sync layer. Without one the store stays offline and actions reject. */
   readonly connect?: (target: SyncTarget, context: ConnectContext) => SyncConnection;
   /**
-   * Links the store with the other tabs of this browser (see `createTabStore`, which sets it);
-   * returns the unlink.
+   * Keeps this store coherent with the other tabs of this browser showing the same space for the
+   * same user, also offline: a mutation in one tab shows in the others at once, and the queue of a
+   * tab closed before it could push is pushed by another tab or the next load, exactly once. Each
+   * tab claims its own client id (a free one of a closed tab, with its queue, or a new one), so
+   * `clientId` is ignored and known once `ready` resolves. Without `BroadcastChannel` or Web
+   * Locks the store runs alone. @default no tab coordination
    */
+  readonly tabs?: TabOptions;
+  /** Links the store with other tabs by hand (what `tabs` sets up); returns the unlink. */
   readonly peers?: (target: PeerTarget) => () => void;
   /** Errors no caller can receive (a throwing listener or query without `onError`). @default logs them */
   readonly onError?: (error: unknown) => void;
@@ -89,11 +96,23 @@ export function createStore<D extends AnyStoreDefinition>(
   const logger = options.logger ?? silentLogger;
   const onError = options.onError ?? ((error: unknown) => logger.error("Synced-Store error", error));
   const persistenceName = `${spaceId}/${options.userId}${options.clientId ? `/${options.clientId}` : ""}`;
+  const provider = options.persistence ?? memoryPersistence();
+  const { tabs, ...untabbed } = options;
+  const tabLink =
+    tabs &&
+    linkTabs({
+      tabs,
+      name: `${spaceId}/${options.userId}`,
+      openPersistence: (clientId) => provider.open(`${spaceId}/${options.userId}/${clientId}`),
+      openOrphan: (clientId, peers) =>
+        createStore(definition, { ...untabbed, persistence: provider, clientId, peers }),
+      onError,
+    });
   const local = new LocalStore({
     definition,
     userId: options.userId,
     clientId: options.clientId ?? uuidv4(),
-    persistence: (options.persistence ?? memoryPersistence()).open(persistenceName),
+    persistence: tabLink?.persistence ?? provider.open(persistenceName),
     logger,
     ...(options.now ? { now: options.now } : {}),
   });
@@ -101,7 +120,7 @@ export function createStore<D extends AnyStoreDefinition>(
   const watches = new WatchRegistry(onError);
   local.onChange((change) => watches.notify(change));
   const connection = options.connect?.(local, { spaceId, definition, logger, onError });
-  const unlinkPeers = options.peers?.(local);
+  const unlinkPeers = (tabLink?.peers ?? options.peers)?.(local);
 
   const statusListeners = new Listeners<[SyncStatus]>();
   let status = computeStatus();

@@ -31,7 +31,13 @@ export {
 export { httpTransport, type FetchLike, type HttpTransportOptions } from "./sync/http-transport.js";
 export { backoffDelay, type BackoffOptions } from "./sync/backoff.js";
 export { systemTimers, type SyncTimers, type TimerHandle } from "./sync/timers.js";
-export { createTabStore, type TabOptions, type TabStoreOptions } from "./create-tab-store.js";
+export {
+  linkTabs,
+  type TabOptions,
+  type TabLink,
+  type LinkTabsOptions,
+  type OrphanStore,
+} from "./tabs/link-tabs.js";
 export type { PeerTarget } from "./store/peer-target.js";
 export type { TabChannel, TabChannelFactory } from "./tabs/tab-channel.js";
 export {

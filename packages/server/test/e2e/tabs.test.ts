@@ -1,6 +1,6 @@
 import {
   connectToServer,
-  createTabStore,
+  createStore,
   memoryClientRegistry,
   memoryPersistence,
   memoryTabLocks,
@@ -45,7 +45,7 @@ function browser(space: string) {
   };
   let n = 0;
   return async (): Promise<NotesStore> => {
-    const store = await createTabStore(notesStore, {
+    const store = createStore(notesStore, {
       space,
       userId: "alice",
       persistence: shared.persistence,

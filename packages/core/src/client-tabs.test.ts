@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { Store } from "./client-types.js";
-import type { SyncConnection } from "./client.js";
-import { createTabStore } from "./create-tab-store.js";
+import { createStore, type SyncConnection } from "./client.js";
 import { memoryPersistence } from "./persistence/memory-persistence.js";
 import { defineStore } from "./schema/define-store.js";
 import type { SyncTarget } from "./store/server-update.js";
@@ -97,7 +96,7 @@ function browser() {
   };
   let next = 0;
   const openTab = async () => {
-    const store = await createTabStore(def, {
+    const store = createStore(def, {
       space: shared.space,
       userId: "u",
       persistence: shared.persistence,
@@ -122,7 +121,7 @@ const close = async (store: TabStore) => {
   await store.close();
 };
 
-describe("createTabStore", () => {
+describe("createStore with tabs", () => {
   it("shows a mutation of one tab in the other at once while offline, then pushes each once", async () => {
     const { server, openTab } = browser();
     const one = await openTab();
