@@ -14,3 +14,4 @@ export { ServerMetrics } from "./metrics/server-metrics.js";
 export type * from "./storage/storage.js";
 export { createMemoryStorage } from "./storage/memory.js";
 export type { Bus, BusHandlers, VersionNotice } from "./bus/bus.js";
+export { createMemoryBus, MemoryBusNetwork } from "./bus/memory-bus.js";
