@@ -1,5 +1,5 @@
 import { connectToServer, createStore, type Store } from "@synced-store/core";
-import { idbPersistence } from "@synced-store/core/idb";
+import { idbClientRegistry, idbPersistence } from "@synced-store/core/idb";
 import { todo, type TodoDefinition } from "./shared/definition.js";
 
 /** The sync server's WebSocket endpoint: same origin as the page, path `/sync`. */
@@ -18,6 +18,9 @@ export function openTodoStore(instance: string, userId: string): Store<TodoDefin
     space: instance,
     userId,
     persistence: idbPersistence(),
+    // Each tab is its own client; tabs share pending edits (also offline) and push the queue of
+    // a tab closed before it could.
+    tabs: { registry: idbClientRegistry },
     connect: (target, context) => {
       const connection = connectToServer({
         url: syncUrl(),

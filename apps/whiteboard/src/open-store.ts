@@ -1,5 +1,5 @@
 import { connectToServer, createStore, type Store } from "@synced-store/core";
-import { idbPersistence } from "@synced-store/core/idb";
+import { idbClientRegistry, idbPersistence } from "@synced-store/core/idb";
 import { whiteboard, type WhiteboardDefinition } from "./shared/definition.js";
 
 /** The sync server's WebSocket endpoint: same origin as the page, path `/sync`. */
@@ -17,6 +17,9 @@ export function openBoardStore(boardId: string, userId: string): Store<Whiteboar
     space: boardId,
     userId,
     persistence: idbPersistence(),
+    // Each tab is its own client; tabs share pending edits (also offline) and push the queue of
+    // a tab closed before it could.
+    tabs: { registry: idbClientRegistry },
     connect: (target, context) => {
       const connection = connectToServer({
         url: syncUrl(),
