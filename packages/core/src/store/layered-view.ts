@@ -1,4 +1,4 @@
-import type { OrderedMap } from "../kv/ordered-map.js";
+import { OrderedMap } from "../kv/ordered-map.js";
 import type { ScanEntry } from "./transaction.js";
 
 /** Marks a key deleted in an overlay layer (hides the value below it). */
@@ -92,4 +92,12 @@ export class LayeredView {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, value]) => ({ key, value }));
   }
+}
+
+/** `below` overwritten by `above`: the combined effect of two runs on one target. */
+export function mergeLayers(below: Layer, above: Layer): Layer {
+  const merged: Layer = new OrderedMap();
+  for (const [key, value] of below.entries()) merged.set(key, value);
+  for (const [key, value] of above.entries()) merged.set(key, value);
+  return merged;
 }

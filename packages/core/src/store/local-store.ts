@@ -1,9 +1,8 @@
 import {
-  MutationRejectedError,
   SyncedStoreError,
   ValidationError,
   toSyncedStoreError,
-  type SyncedStoreErrorCode,
+  type MutationRejectedError,
 } from "../errors.js";
 import { OrderedMap } from "../kv/ordered-map.js";
 import type { PersistBatch, Persistence, PersistedMeta } from "../kv/persistence.js";
@@ -14,9 +13,9 @@ import { isServerOnlyKey } from "../schema/keys.js";
 import { deferred } from "../util/deferred.js";
 import { Listeners } from "../util/listeners.js";
 import { silentLogger, type Logger } from "../util/logger.js";
-import { DELETED, LayeredView, type Layer } from "./layered-view.js";
-import { findCoalesceTarget, type CoalesceCandidate } from "./find-coalesce-target.js";
-import { toPersisted, type PendingMutation } from "./pending-mutation.js";
+import { DELETED, LayeredView, mergeLayers, type Layer } from "./layered-view.js";
+import { toPersisted, toWire, type PendingMutation } from "./pending-mutation.js";
+import { PendingQueue } from "./pending-queue.js";
 import { PeerMutations } from "./peer-mutations.js";
 import type { PeerTarget } from "./peer-target.js";
 import { StoreReadTransaction, type ReadRecorder, type TransactionContext } from "./read-transaction.js";
@@ -43,15 +42,6 @@ export interface LocalMutation {
   readonly confirmed: Promise<void>;
 }
 
-const REJECTION_CODES = new Set<string>([
-  "invalid_args",
-  "invalid_value",
-  "unknown_key",
-  "unknown_mutator",
-  "mutator_failed",
-  "permission_denied",
-]);
-
 /**
  * The client's state: `base` (server state at `baseVersion`), pending mutations, and the overlay
  * (the pending mutations' combined effect over base). Reads see base + overlay. Mutations and
@@ -70,15 +60,11 @@ export class LocalStore implements SyncTarget, PeerTarget {
   #base = new OrderedMap<unknown>();
   #overlay: Layer = new OrderedMap();
   #view = new LayeredView(this.#base, [this.#overlay]);
-  #pending: PendingMutation[] = [];
+  readonly #queue: PendingQueue;
   #baseVersion = 0;
   #historyId: string | null = null;
-  #lastAck = 0;
-  #rejections = new Map<number, { code: string; message: string }>();
   /** Other tabs' pending mutations, shown over base with ours (see `PeerTarget`). */
   readonly #peers: PeerMutations;
-  /** Highest id handed to the sync layer: the server may hold it, so it is never coalesced into. */
-  #handedOut = 0;
   readonly #localMutationListeners = new Listeners<[WireMutation]>();
   #tail: Promise<unknown>;
   #closed = false;
@@ -94,6 +80,7 @@ export class LocalStore implements SyncTarget, PeerTarget {
     this.#patterns = options.definition.patterns;
     this.#mutators = options.definition.mutatorDefs as Record<string, RunnableMutator>;
     this.#peers = new PeerMutations(this.#mutators);
+    this.#queue = new PendingQueue(this.#mutators);
     this.userId = options.userId;
     this.#clientId = options.clientId;
     this.#persistence = options.persistence;
@@ -119,23 +106,20 @@ export class LocalStore implements SyncTarget, PeerTarget {
   }
 
   lastAcknowledgedId(): number {
-    return this.#lastAck;
+    return this.#queue.lastAcknowledgedId;
   }
 
   pendingCount(): number {
-    return this.#pending.length;
+    return this.#queue.size;
   }
 
   pendingMutations(afterId: number): WireMutation[] {
-    const out = this.localPendingMutations(afterId);
-    const last = out[out.length - 1];
-    if (last !== undefined && last.id > this.#handedOut) this.#handedOut = last.id;
-    return out;
+    return this.#queue.handOut(afterId);
   }
 
   /** Like `pendingMutations`, for other readers than the sync layer (no effect on coalescing). */
   localPendingMutations(afterId = 0): WireMutation[] {
-    return this.#pending.filter((m) => m.id > afterId).map(toWire);
+    return this.#queue.wire(afterId);
   }
 
   onLocalMutation(listener: (mutation: WireMutation) => void): () => void {
@@ -191,10 +175,10 @@ export class LocalStore implements SyncTarget, PeerTarget {
     return this.#serially(async () => {
       if (this.#closed) throw new SyncedStoreError("closed", "The store is closed");
       const tx = await runMutator(def, name, parsed.data, this.#view, this.#ctx(), this.#patterns);
-      const into = this.#coalesceTarget(name, def, parsed.data);
-      const replaced = into === undefined ? undefined : this.#pending[into];
+      const into = this.#queue.coalesceTarget(name, def, parsed.data);
+      const replaced = into === undefined ? undefined : this.#queue.mutations[into];
       const m: PendingMutation = {
-        id: replaced?.id ?? this.#nextId(),
+        id: replaced?.id ?? this.#queue.nextId(),
         name,
         args,
         parsed: { ok: true, value: parsed.data },
@@ -203,8 +187,8 @@ export class LocalStore implements SyncTarget, PeerTarget {
         writes: replaced ? mergeLayers(replaced.writes, tx.writes) : tx.writes,
         confirmed: replaced?.confirmed ?? deferred<void>(),
       };
-      if (into === undefined) this.#pending.push(m);
-      else this.#pending[into] = m;
+      if (into === undefined) this.#queue.add(m);
+      else this.#queue.replace(into, m);
       const changes = new Map<string, { oldValue: unknown; newValue: unknown }>();
       for (const [key, value] of tx.writes.entries()) {
         const oldValue = this.#view.get(key);
@@ -215,8 +199,7 @@ export class LocalStore implements SyncTarget, PeerTarget {
       const persisted = this.#persistence.write({ pendingPut: [toPersisted(m)] });
       this.#emitChange({ changes, reset: false });
       this.#localMutationListeners.emit(this.#onListenerError, toWire(m));
-      if (replaced === undefined)
-        this.#pendingCountListeners.emit(this.#onListenerError, this.#pending.length);
+      if (replaced === undefined) this.#pendingCountListeners.emit(this.#onListenerError, this.#queue.size);
       this.#pendingAddedListeners.emit(this.#onListenerError);
       await persisted;
       return { id: m.id, confirmed: m.confirmed.promise };
@@ -228,22 +211,19 @@ export class LocalStore implements SyncTarget, PeerTarget {
   }
 
   recordRejection(mutationId: number, code: string, message: string): void {
-    if (mutationId > this.#lastAck) this.#rejections.set(mutationId, { code, message });
+    this.#queue.recordRejection(mutationId, code, message);
   }
 
   adoptHistory(historyId: string, serverLastMutationId: number): Promise<void> {
     return this.#serially(async () => {
-      const oldIds = this.#pending.map((m) => m.id);
-      this.#pending.forEach((m, i) => (m.id = serverLastMutationId + 1 + i));
+      const oldIds = this.#queue.renumber(serverLastMutationId);
       this.#historyId = historyId;
-      this.#lastAck = serverLastMutationId;
       // The base belongs to another history: its version means nothing there.
       this.#baseVersion = 0;
-      this.#rejections.clear();
       await this.#persistence.write({
         meta: this.#meta(),
         pendingDel: oldIds,
-        pendingPut: this.#pending.map(toPersisted),
+        pendingPut: this.#queue.mutations.map(toPersisted),
       });
     });
   }
@@ -267,11 +247,15 @@ export class LocalStore implements SyncTarget, PeerTarget {
     return this.#pendingCountListeners.add(listener);
   }
 
-  /** Waits for running work, then releases persistence. Later mutations reject. */
+  /**
+   * Waits for running work, then releases persistence. Later mutations reject, and so does the
+   * `confirmed` of every mutation still pending (it stays persisted for the next open).
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#tail;
+    this.#queue.abandon(new SyncedStoreError("closed", "The store closed before the server confirmed"));
     await this.#persistence.close();
   }
 
@@ -284,18 +268,8 @@ export class LocalStore implements SyncTarget, PeerTarget {
     this.#clientId = state.meta.clientId;
     this.#historyId = state.meta.historyId;
     this.#baseVersion = state.meta.baseVersion;
-    this.#lastAck = state.meta.lastAcknowledgedId;
     this.#setBase(OrderedMap.from(state.base));
-    for (const p of state.pending) {
-      const def = this.#mutators[p.name];
-      const parsed = def?.args.safeParse(p.args);
-      this.#pending.push({
-        ...p,
-        parsed: parsed?.success ? { ok: true, value: parsed.data } : { ok: false },
-        writes: new OrderedMap(),
-        confirmed: deferred<void>(),
-      });
-    }
+    this.#queue.restore(state.meta.lastAcknowledgedId, state.pending);
     await this.#replay();
   }
 
@@ -305,11 +279,12 @@ export class LocalStore implements SyncTarget, PeerTarget {
       return { status: "gap", baseVersion: this.#baseVersion };
     }
     const stale = !reset && update.maxIncludedVersion <= this.#baseVersion;
-    const lmid = update.lastMutationId ?? this.#lastAck;
-    const acked = lmid > this.#lastAck ? this.#pending.filter((m) => m.id <= lmid) : [];
+    const lastAck = this.#queue.lastAcknowledgedId;
+    const acked = this.#queue.acknowledge(update.lastMutationId ?? lastAck);
+    const ackMoved = this.#queue.lastAcknowledgedId !== lastAck;
     const peersDropped =
       update.lastMutationIds !== undefined && this.#peers.acknowledge(update.lastMutationIds, this.#clientId);
-    if (stale && acked.length === 0 && !peersDropped) return { status: "stale" };
+    if (stale && !ackMoved && !peersDropped) return { status: "stale" };
 
     // Old visible values of every key that may change: patched keys and the old overlay.
     const before = new Map<string, unknown>();
@@ -332,8 +307,6 @@ export class LocalStore implements SyncTarget, PeerTarget {
       }
       this.#baseVersion = update.maxIncludedVersion;
     }
-    if (lmid > this.#lastAck) this.#lastAck = lmid;
-    if (acked.length > 0) this.#pending.splice(0, acked.length);
 
     await this.#replay();
     // Keys only the new overlay touches kept their base value, which the patch left alone.
@@ -343,8 +316,9 @@ export class LocalStore implements SyncTarget, PeerTarget {
     const persisted = this.#persistence.write(this.#batch(reset && !stale, written, acked));
     this.#emitChange({ changes, reset });
     if (acked.length > 0) {
-      this.#pendingCountListeners.emit(this.#onListenerError, this.#pending.length);
-      this.#settle(acked);
+      this.#pendingCountListeners.emit(this.#onListenerError, this.#queue.size);
+      for (const error of this.#queue.settle(acked))
+        this.#rejectionListeners.emit(this.#onListenerError, error);
     }
     await persisted;
     return stale ? { status: "stale" } : { status: "applied" };
@@ -364,30 +338,12 @@ export class LocalStore implements SyncTarget, PeerTarget {
     return { resetBase, baseSet, baseDel, meta: this.#meta(), pendingDel: acked.map((m) => m.id) };
   }
 
-  /** Resolves or rejects the `confirmed` of acknowledged mutations. */
-  #settle(acked: readonly PendingMutation[]): void {
-    for (const m of acked) {
-      const rejection = this.#rejections.get(m.id);
-      if (rejection === undefined) {
-        m.confirmed.resolve();
-        continue;
-      }
-      this.#rejections.delete(m.id);
-      const code = (
-        REJECTION_CODES.has(rejection.code) ? rejection.code : "mutator_failed"
-      ) as SyncedStoreErrorCode;
-      const error = new MutationRejectedError(code, rejection.message, m.id, m.name);
-      m.confirmed.reject(error);
-      this.#rejectionListeners.emit(this.#onListenerError, error);
-    }
-  }
-
   /** Rebuilds the overlay by replaying every pending mutation over the base, in id order. */
   async #replay(): Promise<void> {
     const overlay: Layer = new OrderedMap();
     const view = new LayeredView(this.#base, [overlay]);
     const ctx = this.#ctx();
-    for (const m of this.#peers.replayOrder(this.#clientId, this.#pending)) {
+    for (const m of this.#peers.replayOrder(this.#clientId, this.#queue.mutations)) {
       const own = "confirmed" in m ? m : undefined;
       if (own) own.writes = new OrderedMap();
       if (!m.parsed.ok) continue;
@@ -411,34 +367,12 @@ export class LocalStore implements SyncTarget, PeerTarget {
     this.#view = new LayeredView(base, [this.#overlay]);
   }
 
-  /** Index of the unsent pending call this one may replace (see `findCoalesceTarget`). */
-  #coalesceTarget(name: string, def: RunnableMutator, args: unknown): number | undefined {
-    const key = def.coalesce?.(args);
-    if (key === undefined) return undefined;
-    const pending = this.#pending;
-    const mutators = this.#mutators;
-    function* newestFirst(): Generator<CoalesceCandidate> {
-      for (let i = pending.length - 1; i >= 0; i--) {
-        const m = pending[i]!;
-        const coalesce = m.parsed.ok ? mutators[m.name]?.coalesce : undefined;
-        yield { id: m.id, name: m.name, coalesceKey: m.parsed.ok ? coalesce?.(m.parsed.value) : undefined };
-      }
-    }
-    const id = findCoalesceTarget(newestFirst(), Math.max(this.#handedOut, this.#lastAck), name, key);
-    return id === undefined ? undefined : pending.findLastIndex((m) => m.id === id);
-  }
-
-  #nextId(): number {
-    const last = this.#pending[this.#pending.length - 1];
-    return Math.max(this.#lastAck, last?.id ?? 0) + 1;
-  }
-
   #meta(): PersistedMeta {
     return {
       clientId: this.#clientId,
       historyId: this.#historyId,
       baseVersion: this.#baseVersion,
-      lastAcknowledgedId: this.#lastAck,
+      lastAcknowledgedId: this.#queue.lastAcknowledgedId,
     };
   }
 
@@ -462,16 +396,4 @@ export class LocalStore implements SyncTarget, PeerTarget {
     this.#tail = run.catch(() => undefined);
     return run;
   }
-}
-
-function toWire(m: PendingMutation): WireMutation {
-  return { id: m.id, name: m.name, args: m.args, timestamp: m.timestamp };
-}
-
-/** `below` overwritten by `above`: the effect of two runs on one target. */
-function mergeLayers(below: Layer, above: Layer): Layer {
-  const merged: Layer = new OrderedMap();
-  for (const [key, value] of below.entries()) merged.set(key, value);
-  for (const [key, value] of above.entries()) merged.set(key, value);
-  return merged;
 }

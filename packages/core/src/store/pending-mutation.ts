@@ -1,4 +1,5 @@
 import type { PersistedMutation } from "../kv/persistence.js";
+import type { WireMutation } from "../protocol/messages.js";
 import type { Deferred } from "../util/deferred.js";
 import type { Layer } from "./layered-view.js";
 
@@ -19,5 +20,10 @@ export interface PendingMutation {
 
 /** The persisted form of a pending mutation. */
 export function toPersisted(m: PendingMutation): PersistedMutation {
+  return { id: m.id, name: m.name, args: m.args, timestamp: m.timestamp };
+}
+
+/** The wire form of a pending mutation. */
+export function toWire(m: PendingMutation): WireMutation {
   return { id: m.id, name: m.name, args: m.args, timestamp: m.timestamp };
 }
