@@ -7,7 +7,7 @@ import {
   type SyncTarget,
 } from "@synced-store/core";
 import { act, cleanup, render, screen } from "@testing-library/react";
-import { Component, memo, Suspense, type ReactNode } from "react";
+import { Component, memo, StrictMode, Suspense, type ReactNode } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { StoreProvider } from "./store-provider.js";
@@ -129,6 +129,26 @@ describe("useSubscribe", () => {
     view.rerender(wrap(store, [<Count key="1" prefix="todos/" />, <Count key="3" prefix="other/" />]));
     await screen.findByText("other/:0");
     expect(subscribe).toHaveBeenCalledTimes(2);
+  });
+
+  it("keeps one store subscription under StrictMode's double render and effects", async () => {
+    const { store } = openStore();
+    const subscribe = vi.spyOn(store, "subscribe");
+    function Text() {
+      const t = useSubscribe((tx) => tx.get("todos/a"), [], { store });
+      return <p>{t?.text ?? "none"}</p>;
+    }
+    render(
+      <StrictMode>
+        <Text />
+        <Text />
+      </StrictMode>,
+    );
+    await screen.findAllByText("none");
+    await act(() => store.mutate.put({ id: "a", text: "strict" }));
+    expect(await screen.findAllByText("strict")).toHaveLength(2);
+    expect(subscribe).toHaveBeenCalledTimes(1);
+    expect(subscriptionCacheFor(store).size).toBe(1);
   });
 
   it("keeps unchanged rows identical, so memoized rows do not re-render", async () => {
