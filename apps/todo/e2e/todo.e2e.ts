@@ -196,7 +196,15 @@ describe("todo app in Chromium, two users", () => {
     await addTodo(bob.page, "Plan the picnic");
     await todo(ada.page, "Plan the picnic").waitFor(WAIT);
     await ada.page.locator('[data-testid="sync"][data-state="online"]').waitFor(WAIT);
+    await bob.page.getByRole("radio", { name: "teal" }).click(); // bob's accent: private, ada keeps hers
+    await bob.page.getByRole("tab", { name: "Active" }).click();
     await mkdir(screenshotDir, { recursive: true });
-    await ada.page.screenshot({ path: join(screenshotDir, "todo.png") });
+    await browser.screenshotSideBySide(
+      [
+        { page: ada.page, caption: "ada" },
+        { page: bob.page, caption: "bob: his own accent colour and filter (private)" },
+      ],
+      join(screenshotDir, "todo.png"),
+    );
   });
 });

@@ -278,7 +278,16 @@ describe("whiteboard in Chromium, two users", () => {
     const canvas = await bob.page.getByTestId("canvas").boundingBox();
     await bob.page.mouse.move(canvas!.x + 620, canvas!.y + 260, { steps: 3 });
     await ada.page.locator('[data-testid=remote-cursor][data-user="bob"]').waitFor(WAIT);
+    const adaCanvas = await ada.page.getByTestId("canvas").boundingBox();
+    await ada.page.mouse.move(adaCanvas!.x + 420, adaCanvas!.y + 420, { steps: 3 });
+    await bob.page.locator('[data-testid=remote-cursor][data-user="ada"]').waitFor(WAIT);
     await mkdir(screenshotDir, { recursive: true });
-    await ada.page.screenshot({ path: join(screenshotDir, "whiteboard.png") });
+    await browser.screenshotSideBySide(
+      [
+        { page: ada.page, caption: "ada, with her selection and bob's cursor" },
+        { page: bob.page, caption: "bob, with ada's cursor" },
+      ],
+      join(screenshotDir, "whiteboard.png"),
+    );
   });
 });

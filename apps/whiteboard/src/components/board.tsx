@@ -22,22 +22,14 @@ export function Board({ boardId, userId, onSignOut }: BoardProps) {
   const store = storeFor(boardId, userId);
   return (
     <StoreProvider store={store}>
-      <BoardContent userId={userId} clientId={store.clientId} onSignOut={onSignOut} />
+      <BoardContent userId={userId} onSignOut={onSignOut} />
     </StoreProvider>
   );
 }
 
 const byZ = (a: Shape, b: Shape) => a.z - b.z || a.id.localeCompare(b.id);
 
-function BoardContent({
-  userId,
-  clientId,
-  onSignOut,
-}: {
-  userId: string;
-  clientId: string;
-  onSignOut: () => void;
-}) {
+function BoardContent({ userId, onSignOut }: { userId: string; onSignOut: () => void }) {
   const mutate = useMutate();
   const shapes = useSubscribe(
     async (tx) => (await tx.scan({ prefix: "shapes/" })).map((e) => e.value).sort(byZ),
@@ -76,7 +68,6 @@ function BoardContent({
         selectedIds={selectedIds}
         history={history}
         userId={userId}
-        clientId={clientId}
         editingId={editingId}
         onEdit={setEditingId}
       />

@@ -13,7 +13,6 @@ export interface CanvasProps {
   selectedIds: readonly string[];
   history: UndoHistory;
   userId: string;
-  clientId: string;
   editingId: string | null;
   onEdit: (id: string | null) => void;
 }
@@ -33,7 +32,7 @@ const MIN_SIZE = 20;
  * store also coalesces while pending), so others see it move live; the whole gesture is one undo
  * step. Pointer moves also stream this client's cursor to the others.
  */
-export function Canvas({ shapes, selectedIds, history, userId, clientId, editingId, onEdit }: CanvasProps) {
+export function Canvas({ shapes, selectedIds, history, userId, editingId, onEdit }: CanvasProps) {
   const mutate = useMutate();
   const svg = useRef<SVGSVGElement>(null);
   const drag = useRef<Drag | null>(null);
@@ -116,7 +115,7 @@ export function Canvas({ shapes, selectedIds, history, userId, clientId, editing
           onTextCommit={commitText}
         />
       ))}
-      <RemoteCursors clientId={clientId} />
+      <RemoteCursors userId={userId} />
     </svg>
   );
 }

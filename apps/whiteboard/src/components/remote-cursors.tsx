@@ -1,14 +1,14 @@
 import { useSubscribe } from "@synced-store/react";
 import type { Presence } from "../shared/schemas.js";
 
-/** The cursors of every other connected client (other users, and this user's other tabs). */
-export function RemoteCursors({ clientId }: { clientId: string }) {
+/** The cursors of the other users on the board. */
+export function RemoteCursors({ userId }: { userId: string }) {
   const others = useSubscribe(
     async (tx) =>
       (await tx.scan({ prefix: "presence/" }))
         .map((e) => e.value)
-        .filter((p) => p.clientId !== clientId && p.cursor !== null),
-    [clientId],
+        .filter((p) => p.userId !== userId && p.cursor !== null),
+    [userId],
     { default: [] as Presence[] },
   );
   return (
