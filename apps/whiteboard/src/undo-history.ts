@@ -7,13 +7,17 @@ export interface ShapeChange {
   readonly after: Shape | null;
 }
 
-/** Writes a shape state back: puts the shape, or deletes it for null. */
-export type ApplyShape = (id: string, state: Shape | null) => void;
+/** How the history writes shapes back; each call is one mutation. */
+export interface ShapeWriter {
+  put(shape: Shape): void;
+  patch(id: string, fields: Partial<Shape>): void;
+  delete(id: string): void;
+}
 
 /**
  * Undo / redo of this user's own changes. Each step records the shapes it changed before and
- * after, and undoing writes the "before" states back as new mutations, so an undo syncs like any
- * other edit and never touches what other users changed on other shapes.
+ * after; undoing writes back only the fields the step changed, as new mutations, so an undo syncs
+ * like any other edit and keeps what other users changed meanwhile (another field, another shape).
  */
 export class UndoHistory {
   private done: ShapeChange[][] = [];
@@ -21,7 +25,7 @@ export class UndoHistory {
   private readonly listeners = new Set<() => void>();
 
   constructor(
-    private readonly apply: ApplyShape,
+    private readonly writer: ShapeWriter,
     /** Oldest steps are forgotten past this many. @default 200 */
     private readonly limit = 200,
   ) {}
@@ -39,7 +43,7 @@ export class UndoHistory {
     if (!step) return;
     this.done = this.done.slice(0, -1);
     this.undone = [...this.undone, step];
-    for (const change of step.toReversed()) this.apply(change.id, change.before);
+    for (const change of step.toReversed()) this.write(change.id, change.after, change.before);
     this.changed();
   }
 
@@ -48,7 +52,7 @@ export class UndoHistory {
     if (!step) return;
     this.undone = this.undone.slice(0, -1);
     this.done = [...this.done, step];
-    for (const change of step) this.apply(change.id, change.after);
+    for (const change of step) this.write(change.id, change.before, change.after);
     this.changed();
   }
 
@@ -65,6 +69,17 @@ export class UndoHistory {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
+
+  private write(id: string, from: Shape | null, to: Shape | null): void {
+    if (to === null) this.writer.delete(id);
+    else if (from === null) this.writer.put(to);
+    else {
+      const fields = Object.fromEntries(
+        Object.entries(to).filter(([key, value]) => from[key as keyof Shape] !== value),
+      ) as Partial<Shape>;
+      if (Object.keys(fields).length > 0) this.writer.patch(id, fields);
+    }
+  }
 
   private changed(): void {
     for (const listener of [...this.listeners]) listener();

@@ -39,8 +39,10 @@ function BoardContent({ userId, onSignOut }: { userId: string; onSignOut: () => 
   const selection = useSubscribe((tx) => tx.get(tx.privateKey("selection")), []);
   const history = useMemo(
     () =>
-      new UndoHistory((id, state) => {
-        void (state ? mutate.putShape(state) : mutate.deleteShape({ id }));
+      new UndoHistory({
+        put: (shape) => void mutate.putShape(shape),
+        patch: (id, fields) => void mutate.patchShape({ id, ...fields }),
+        delete: (id) => void mutate.deleteShape({ id }),
       }),
     [mutate],
   );

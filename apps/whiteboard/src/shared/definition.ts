@@ -33,6 +33,15 @@ export const whiteboard = defineStore({
       });
     },
   },
+  /** Sets some fields of a shape (undo and redo restore only the fields a step changed). */
+  patchShape: {
+    args: Shape.omit({ createdBy: true }).partial().extend({ id: Id }),
+    run: async (tx, { id, ...fields }) => {
+      await tx.update(`shapes/${id}`, (shape) => {
+        Object.assign(shape, fields);
+      });
+    },
+  },
   recolorShape: {
     args: z.object({ id: Id, color: z.enum(COLORS) }),
     run: async (tx, { id, color }) => {
