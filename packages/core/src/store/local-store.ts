@@ -132,11 +132,22 @@ export class LocalStore implements SyncTarget, PeerTarget {
   }
 
   applyPeerMutations(clientId: string, mutations: readonly WireMutation[], replace: boolean): Promise<void> {
+    return this.#changePeers(clientId, () => this.#peers.apply(clientId, mutations, replace));
+  }
+
+  applyPeerAck(clientId: string, lastMutationId: number, version: number): Promise<void> {
+    return this.#changePeers(clientId, () =>
+      this.#peers.acknowledgeAt(clientId, lastMutationId, version, this.#baseVersion, this.#clientId),
+    );
+  }
+
+  /** Runs `change` on the peer mutations; when it reports a change, replays and notifies. */
+  #changePeers(clientId: string, change: () => boolean): Promise<void> {
     return this.#serially(async () => {
       if (this.#closed || clientId === this.#clientId) return;
       const before = new Map<string, unknown>();
       for (const key of this.#overlay.keys()) before.set(key, this.#view.get(key));
-      if (!this.#peers.apply(clientId, mutations, replace)) return;
+      if (!change()) return;
       await this.#replay();
       for (const key of this.#overlay.keys()) if (!before.has(key)) before.set(key, this.#base.get(key));
       this.#emitChange({ changes: collectChanges(before, (key) => this.#view.get(key)), reset: false });
@@ -282,8 +293,10 @@ export class LocalStore implements SyncTarget, PeerTarget {
     const lastAck = this.#queue.lastAcknowledgedId;
     const acked = this.#queue.acknowledge(update.lastMutationId ?? lastAck);
     const ackMoved = this.#queue.lastAcknowledgedId !== lastAck;
-    const peersDropped =
+    const listed =
       update.lastMutationIds !== undefined && this.#peers.acknowledge(update.lastMutationIds, this.#clientId);
+    const reached = stale ? this.#baseVersion : update.maxIncludedVersion;
+    const peersDropped = this.#peers.releaseDeferred(reached, this.#clientId) || listed;
     if (stale && !ackMoved && !peersDropped) return { status: "stale" };
 
     // Old visible values of every key that may change: patched keys and the old overlay.

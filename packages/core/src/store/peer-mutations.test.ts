@@ -109,4 +109,27 @@ describe("LocalStore with other tabs' mutations", () => {
     expect(await two.readTransaction().get("n/a")).toBe(1);
     expect(changes).toEqual([["n/a"], ["n/a"]]);
   });
+
+  it("drops on another tab's acknowledgement only once its own base shows the effect", async () => {
+    const two = tab("c2");
+    await two.ready;
+    await two.applyPeerMutations("c1", [wire(1, 0)], false);
+    // Tab c1 saw its mutation applied at version 3; this tab is still at 0.
+    await two.applyPeerAck("c1", 1, 3);
+    expect(two.peerCount()).toBe(1);
+    expect(await two.readTransaction().get("n/a")).toBe(1);
+    await two.applyServerUpdate({ minIncludedVersion: 1, maxIncludedVersion: 2, patches: [] });
+    expect(two.peerCount()).toBe(1);
+    await two.applyServerUpdate({
+      minIncludedVersion: 3,
+      maxIncludedVersion: 3,
+      patches: [{ op: "set", key: "n/a", value: 1 }],
+    });
+    expect(two.peerCount()).toBe(0);
+    expect(await two.readTransaction().get("n/a")).toBe(1);
+    // Once at that version, an acknowledgement drops at once.
+    await two.applyPeerMutations("c1", [wire(2, 0)], false);
+    await two.applyPeerAck("c1", 2, 3);
+    expect(two.peerCount()).toBe(0);
+  });
 });

@@ -18,6 +18,8 @@ export interface PeerMutation {
 export class PeerMutations {
   readonly #byClient = new Map<string, PeerMutation[]>();
   readonly #acked = new Map<string, number>();
+  /** Acknowledgements other tabs saw at a base version this store has not reached yet. */
+  #deferred: Array<{ clientId: string; lastMutationId: number; version: number }> = [];
 
   /** `mutators`: the definition's `mutatorDefs`, to parse the args of peer mutations. */
   constructor(
@@ -78,6 +80,34 @@ export class PeerMutations {
       if (rest.length > 0) this.#byClient.set(clientId, rest);
       else this.#byClient.delete(clientId);
     }
+    return dropped;
+  }
+
+  /**
+   * Records another tab's word that the server applied `clientId`'s mutations up to
+   * `lastMutationId`, as seen in its base at `version`. Dropped now if this store's base is at
+   * `version` or later (so it shows their effect), else once it gets there. Returns whether any
+   * was dropped now.
+   */
+  acknowledgeAt(
+    clientId: string,
+    lastMutationId: number,
+    version: number,
+    baseVersion: number,
+    own: string,
+  ): boolean {
+    if (version <= baseVersion) return this.acknowledge({ [clientId]: lastMutationId }, own);
+    this.#deferred.push({ clientId, lastMutationId, version });
+    return false;
+  }
+
+  /** Applies the deferred acknowledgements that `baseVersion` reached. Returns whether any dropped. */
+  releaseDeferred(baseVersion: number, own: string): boolean {
+    if (this.#deferred.length === 0) return false;
+    const due = this.#deferred.filter((d) => d.version <= baseVersion);
+    this.#deferred = this.#deferred.filter((d) => d.version > baseVersion);
+    let dropped = false;
+    for (const d of due) dropped = this.acknowledge({ [d.clientId]: d.lastMutationId }, own) || dropped;
     return dropped;
   }
 

@@ -15,6 +15,12 @@ export interface PeerTarget {
   localPendingMutations(afterId?: number): WireMutation[];
   /** Number of this store's own pending mutations. */
   pendingCount(): number;
+  /** Calls `listener` with the new count whenever the number of own pending mutations changes. */
+  onPendingCountChange(listener: (count: number) => void): () => void;
+  /** Highest own mutation id the server acknowledged. */
+  lastAcknowledgedId(): number;
+  /** Version of the server state the base reflects. */
+  baseVersion(): number;
   /** Calls `listener` when an own mutation is recorded, or an unsent one is replaced by coalescing. */
   onLocalMutation(listener: (mutation: WireMutation) => void): () => void;
   /**
@@ -23,4 +29,10 @@ export interface PeerTarget {
    * that client are ignored.
    */
   applyPeerMutations(clientId: string, mutations: readonly WireMutation[], replace: boolean): Promise<void>;
+  /**
+   * Tab `clientId` learnt that the server applied its mutations up to `lastMutationId`, in its
+   * base at `version`: drop them once this store's base reaches `version` (it then shows their
+   * effect). Covers updates of this store that did not list that client.
+   */
+  applyPeerAck(clientId: string, lastMutationId: number, version: number): Promise<void>;
 }

@@ -12,7 +12,11 @@ class FakeTarget implements PeerTarget {
   readonly ready = Promise.resolve();
   readonly own: WireMutation[] = [];
   readonly peers = new Map<string, WireMutation[]>();
+  readonly peerAcks: string[] = [];
   readonly #listeners = new Set<(m: WireMutation) => void>();
+  readonly #countListeners = new Set<(count: number) => void>();
+  #lastAck = 0;
+  #version = 0;
   constructor(readonly clientId: string) {}
 
   localPendingMutations(afterId = 0): WireMutation[] {
@@ -20,6 +24,27 @@ class FakeTarget implements PeerTarget {
   }
   pendingCount(): number {
     return this.own.length;
+  }
+  onPendingCountChange(listener: (count: number) => void): () => void {
+    this.#countListeners.add(listener);
+    return () => this.#countListeners.delete(listener);
+  }
+  lastAcknowledgedId(): number {
+    return this.#lastAck;
+  }
+  baseVersion(): number {
+    return this.#version;
+  }
+  applyPeerAck(clientId: string, lastMutationId: number, version: number): Promise<void> {
+    this.peerAcks.push(`${clientId}:${lastMutationId}@${version}`);
+    return Promise.resolve();
+  }
+  /** The server acknowledged own mutations up to `id`, seen at base `version`. */
+  ack(id: number, version: number): void {
+    this.#lastAck = id;
+    this.#version = version;
+    this.own.splice(0, this.own.filter((m) => m.id <= id).length);
+    for (const l of this.#countListeners) l(this.own.length);
   }
   onLocalMutation(listener: (m: WireMutation) => void): () => void {
     this.#listeners.add(listener);
@@ -46,6 +71,7 @@ class FakeTarget implements PeerTarget {
   #record(m: WireMutation): void {
     this.own.push(m);
     for (const l of this.#listeners) l(m);
+    for (const l of this.#countListeners) l(this.own.length);
   }
 }
 
@@ -115,6 +141,16 @@ describe("TabCoordinator", () => {
     expect(two.target.peers.get("c1")).toHaveLength(1);
     // A tab never receives its own messages.
     expect(one.target.peers.get("c1")).toBeUndefined();
+  });
+
+  it("tells the other tabs when the server acknowledged this tab's mutations", async () => {
+    const w = world();
+    const one = await openTab(w, "c1");
+    const two = await openTab(w, "c2");
+    one.target.mutate("add", { n: 1 });
+    one.target.mutate("add", { n: 2 });
+    one.target.ack(2, 7);
+    await vi.waitFor(() => expect(two.target.peerAcks).toEqual(["c1:2@7"]));
   });
 
   it("sends a newcomer the pending list of every open tab", async () => {

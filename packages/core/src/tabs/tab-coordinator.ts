@@ -57,6 +57,22 @@ export class TabCoordinator {
         this.#post({ type: "pending", clientId: target.clientId, mutations: [m], replace: false }),
       ),
     );
+    let pendingBefore = target.pendingCount();
+    this.#stop.push(
+      target.onPendingCountChange((count) => {
+        // Acknowledged: tell tabs whose updates may not list this client to drop them.
+        if (count < pendingBefore) {
+          const { clientId } = target;
+          this.#post({
+            type: "acked",
+            clientId,
+            lastMutationId: target.lastAcknowledgedId(),
+            version: target.baseVersion(),
+          });
+        }
+        pendingBefore = count;
+      }),
+    );
     this.#post({ type: "hello", clientId: target.clientId });
     this.#announce();
     for (const id of await registry.list()) if (id !== target.clientId) this.#watch(id);
@@ -90,9 +106,11 @@ export class TabCoordinator {
       this.#watch(message.clientId);
       return;
     }
-    target
-      .applyPeerMutations(message.clientId, message.mutations, message.replace)
-      .catch((error: unknown) => this.#options.onError?.(error));
+    const applied =
+      message.type === "acked"
+        ? target.applyPeerAck(message.clientId, message.lastMutationId, message.version)
+        : target.applyPeerMutations(message.clientId, message.mutations, message.replace);
+    applied.catch((error: unknown) => this.#options.onError?.(error));
   }
 
   /** Sends this tab's whole pending list. */

@@ -15,5 +15,12 @@ export const tabMessage = z.discriminatedUnion("type", [
     mutations: z.array(wireMutation),
     replace: z.boolean(),
   }),
+  /** The server applied `clientId`'s mutations up to `lastMutationId`, in its base at `version`. */
+  z.object({
+    type: z.literal("acked"),
+    clientId: z.string(),
+    lastMutationId: z.number().int().nonnegative(),
+    version: z.number().int().nonnegative(),
+  }),
 ]);
 export type TabMessage = z.infer<typeof tabMessage>;
