@@ -121,4 +121,23 @@ describe("SubscriptionManager", () => {
     expect(calls).toBe(2);
     expect(errors).toHaveLength(2);
   });
+
+  it("re-runs a query the store changed under while it ran, so no mixed state is delivered", async () => {
+    const { store, subs, settle } = setup();
+    let release!: () => void;
+    let gate: Promise<void> | undefined = new Promise<void>((r) => (release = r));
+    const onData = vi.fn();
+    subs.subscribe(async (tx) => {
+      const first = await tx.get("counter");
+      if (gate) await gate;
+      const second = await tx.get("counter");
+      return [first, second];
+    }, onData);
+    await settle();
+    await store.mutate("increment", 5);
+    gate = undefined;
+    release();
+    await settle();
+    expect(onData.mock.calls.map((c) => c[0] as unknown)).toEqual([[5, 5]]);
+  });
 });
