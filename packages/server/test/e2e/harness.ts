@@ -97,7 +97,18 @@ export interface ClientOptions {
   readonly clientId?: string;
   readonly persistence?: PersistenceProvider;
   readonly httpUrl?: string;
+  /** Use the sync client's default timings instead of the short test ones. @default false */
+  readonly productionTimings?: boolean;
 }
+
+const TEST_TIMINGS = {
+  backoff: { initialDelayMs: 20, maxDelayMs: 300 },
+  resyncIntervalMs: 500,
+  heartbeatIntervalMs: 1000,
+  heartbeatTimeoutMs: 1000,
+  connectTimeoutMs: 2000,
+  pollIntervalMs: 100,
+} as const;
 
 /**
  * A store connected over WebSocket (through `url`, which may be a proxy); `frames` records every
@@ -119,12 +130,7 @@ export function openClient(options: ClientOptions): { store: NotesStore; frames:
       auth: options.userId,
       ...(options.httpUrl ? { httpUrl: options.httpUrl, fallbackAfterFailures: 1 } : {}),
       // Short timings keep recovery within a test's patience; production defaults are longer.
-      backoff: { initialDelayMs: 20, maxDelayMs: 300 },
-      resyncIntervalMs: 500,
-      heartbeatIntervalMs: 1000,
-      heartbeatTimeoutMs: 1000,
-      connectTimeoutMs: 2000,
-      pollIntervalMs: 100,
+      ...(options.productionTimings ? {} : TEST_TIMINGS),
     }),
   });
   return { store, frames };

@@ -1,20 +1,38 @@
 /**
- * The notes server as its own process, for crash tests:
- * `node --conditions=@synced-store/source --import tsx notes-server-process.ts <sqlite file> <port>`.
- * Prints `listening <port>` once it accepts connections.
+ * The notes server as its own process, for crash tests and benchmarks:
+ * `node --conditions=@synced-store/source --import tsx notes-server-process.ts <sqlite file | :memory-storage:> [port]`.
+ * Prints `listening <port>` once it accepts connections. `GET /heap` answers the process's heap
+ * use after a forced GC (start node with `--expose-gc`). `SQLITE_SYNCHRONOUS=NORMAL` relaxes fsync.
  */
-import { createSyncServer } from "@synced-store/server";
+import { createMemoryStorage, createSyncServer } from "@synced-store/server";
 import { listen } from "@synced-store/server/node";
 import { openSqliteStorage } from "@synced-store/server/sqlite";
 import { notesStore } from "./notes-definition.js";
 
 const [dbPath, port = "0"] = process.argv.slice(2);
-if (dbPath === undefined) throw new Error("usage: notes-server-process.ts <sqlite file> [port]");
+if (dbPath === undefined)
+  throw new Error("usage: notes-server-process.ts <sqlite file | :memory-storage:> [port]");
+const synchronous = process.env.SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL";
 const server = createSyncServer({
   stores: [notesStore],
-  storage: openSqliteStorage({ path: dbPath }),
+  storage:
+    dbPath === ":memory-storage:" ? createMemoryStorage() : openSqliteStorage({ path: dbPath, synchronous }),
   authenticate: ({ auth }) => auth,
   limits: { messagesPerSecond: 10_000 },
 });
-const running = await listen(server, { port: Number(port) });
+const running = await listen(server, {
+  port: Number(port),
+  fallback: (req, res) => {
+    if (req.url !== "/heap") {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    gc?.();
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ gc: gc !== undefined, ...process.memoryUsage() }));
+  },
+});
 process.stdout.write(`listening ${running.port}\n`);

@@ -13,13 +13,15 @@ export interface ServerProcess {
 }
 
 /** Starts `notes-server-process.ts` on `dbPath` and resolves once it listens. */
-export function startServerProcess(dbPath: string, port = 0): Promise<ServerProcess> {
+export function startServerProcess(
+  dbPath: string,
+  port = 0,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ["--conditions=@synced-store/source", "--import", "tsx", script, dbPath, String(port)],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
+    ["--expose-gc", "--conditions=@synced-store/source", "--import", "tsx", script, dbPath, String(port)],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } },
   );
   return new Promise((resolve, reject) => {
     let out = "";
