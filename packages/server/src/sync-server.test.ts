@@ -171,4 +171,47 @@ describe("push", () => {
     await pokedTo(a, 1);
     expect(stateOf(a).get("counter")).toBe(2);
   });
+
+  it("rejects a mutator that does not finish in time and goes on with the batch", async () => {
+    t = await startTestServer({ limits: { mutatorTimeoutMs: 50 } });
+    const a = await t.connected("alice", "ca");
+    a.send({
+      type: "push",
+      client_id: "ca",
+      mutations: [
+        { id: 1, name: "hang", args: {}, timestamp: 0 },
+        { id: 2, name: "increment", args: { by: 1 }, timestamp: 0 },
+      ],
+    });
+    expect(await a.waitFor(isMutationError)).toMatchObject({ mutation_id: 1, code: "mutator_failed" });
+    await pokedTo(a, 1);
+    expect(stateOf(a).get("counter")).toBe(1);
+  });
+
+  it("replays a rejection to a client that reconnects before it heard of it", async () => {
+    t = await startTestServer();
+    const a = await t.connected("alice", "ca");
+    a.send({
+      type: "push",
+      client_id: "ca",
+      mutations: [
+        { id: 1, name: "increment", args: { by: 1 }, timestamp: 0 },
+        { id: 2, name: "failAfterWrite", args: { id: "x" }, timestamp: 0 },
+      ],
+    });
+    await pokedTo(a, 1);
+    a.close();
+    const again = await t.client();
+    const connected = await again.connect({
+      space: "test/1",
+      clientId: "ca",
+      auth: "alice",
+      lastMutationId: 1,
+      baseVersion: 0,
+    });
+    expect(connected).toMatchObject({ type: "connected", last_mutation_id: 2 });
+    const replayed = await again.waitFor(isMutationError);
+    expect(replayed).toMatchObject({ mutation_id: 2, code: "mutator_failed", message: "refusing x" });
+    expect(again.messages.indexOf(replayed)).toBe(1);
+  });
 });

@@ -42,6 +42,11 @@ export interface SyncServerOptions extends ServerHooks {
    * state is older gets a full snapshot instead of the changes. @default 100000
    */
   tombstoneRetention?: number;
+  /**
+   * A space with no connection and no operation for this long drops its cached state (it is
+   * reloaded from storage when next used). @default 60000
+   */
+  idleSpaceMs?: number;
   /** Milliseconds clock, for rate limiting. @default `performance.now` */
   now?: () => number;
 }
@@ -134,6 +139,16 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     });
   }
 
+  const idleMs = options.idleSpaceMs ?? 60_000;
+  const sweeper = setInterval(
+    () => {
+      const cutoff = performance.now() - idleMs;
+      for (const [id, s] of spaces) if (s.connections.size === 0 && s.lastUsed < cutoff) spaces.delete(id);
+    },
+    Math.max(1000, idleMs / 2),
+  );
+  sweeper.unref();
+
   const handlerEnv = {
     hooks: options,
     limits,
@@ -161,6 +176,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     },
     async close() {
       watcher?.close();
+      clearInterval(sweeper);
       await queue.idle();
       await storage.close();
     },

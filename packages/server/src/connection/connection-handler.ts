@@ -135,6 +135,11 @@ export function connect(
     conn = self;
     phase = "ready";
     sendMessage(result.connected);
+    // Rejections the client may have missed (it disconnected before their mutation_error).
+    const missed = result.reset ? [] : space.rejections.after(info.clientId, message.last_mutation_id);
+    for (const { id, error } of missed) {
+      sendMessage({ type: "mutation_error", client_id: info.clientId, mutation_id: id, ...error });
+    }
     space.attach(self);
     try {
       await env.hooks.onConnect?.(info);

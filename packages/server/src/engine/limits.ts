@@ -12,6 +12,13 @@ export interface Limits {
   readonly messagesPerSecond: number;
   /** Rate-limit violations after which the connection is closed. @default 50 */
   readonly maxRateViolations: number;
+  /**
+   * A mutator still running after this long is rejected (`mutator_failed`), so one stuck mutator
+   * cannot hold its space's queue. @default 5000
+   */
+  readonly mutatorTimeoutMs: number;
+  /** The same for actions, which may call other systems. @default 30000 */
+  readonly actionTimeoutMs: number;
 }
 
 /** The defaults of `Limits`. */
@@ -22,6 +29,8 @@ export const defaultLimits: Limits = {
   maxValueBytes: 262_144,
   messagesPerSecond: 200,
   maxRateViolations: 50,
+  mutatorTimeoutMs: 5000,
+  actionTimeoutMs: 30_000,
 };
 
 /** `defaultLimits` with `overrides` applied. */

@@ -3,6 +3,7 @@ import type { Limits } from "./limits.js";
 import { ServerWriteTransaction } from "./server-transaction.js";
 import type { SpaceState, WriteLayer } from "./space-state.js";
 import type { StoreRuntime } from "./store-runtime.js";
+import { withTimeout } from "../util/with-timeout.js";
 import { toWireError, type WireError } from "./wire-error.js";
 
 /** Input of `processBatch`. */
@@ -73,8 +74,16 @@ export async function processBatch(input: BatchInput): Promise<BatchResult> {
         );
       }
       const ran = def.run(tx, args.data);
-      // Synchronous mutators skip a microtask hop.
-      if (ran instanceof Promise) await ran;
+      // Synchronous mutators skip a microtask hop. A late mutator writes only to its own,
+      // abandoned transaction.
+      if (ran instanceof Promise) {
+        await withTimeout(
+          ran,
+          input.limits.mutatorTimeoutMs,
+          `Mutator ${m.name} did not finish`,
+          "mutator_failed",
+        );
+      }
       for (const [k, v] of tx.writes) writes.set(k, v);
       applied++;
     } catch (error) {

@@ -11,6 +11,8 @@ import { DELETED, SpaceState, type ClientState, type WriteLayer } from "./space-
 import type { StoreRuntime } from "./store-runtime.js";
 import { toWireError, type WireError } from "./wire-error.js";
 import { pullResponse } from "./pull-response.js";
+import { RejectionLog } from "./rejection-log.js";
+import { withTimeout } from "../util/with-timeout.js";
 
 /** What a space needs from the server around it. */
 export interface SpaceEnvironment {
@@ -40,6 +42,8 @@ export interface PushOutcome {
 export class Space {
   readonly state = new SpaceState();
   readonly connections = new Set<SpaceConnection>();
+  /** Recent rejections, replayed to clients that reconnect before they heard of them. */
+  readonly rejections = new RejectionLog();
   readonly #pokes = new PokeBuffer();
   #flushScheduled = false;
 
@@ -96,6 +100,7 @@ export class Space {
       m.mutationsSkipped += result.skipped;
       if (version !== undefined) {
         const clients = new Map([[clientId, { userId, lastMutationId: result.lastMutationId }]]);
+        this.rejections.record(clientId, result.errors);
         this.#committed(version, result.writes, clients);
       }
       return {
@@ -156,7 +161,12 @@ export class Space {
             this.state,
             new Map(),
           );
-          const value: unknown = await def.run(tx, parsed.data, { userId, spaceId: this.id });
+          const value: unknown = await withTimeout(
+            def.run(tx, parsed.data, { userId, spaceId: this.id }),
+            this.env.limits.actionTimeoutMs,
+            `Action ${name} did not finish`,
+            "action_failed",
+          );
           // The result travels as JSON: normalize it now, inside the transaction, so a result
           // that cannot be encoded fails the action instead of the connection.
           const result = value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
@@ -211,7 +221,11 @@ export class Space {
     this.state.horizon = version - retention;
   }
 
+  /** `performance.now()` of the last operation queued, for evicting idle spaces. */
+  lastUsed = performance.now();
+
   #run<T>(task: () => Promise<T>): Promise<T> {
+    this.lastUsed = performance.now();
     return this.env.queue.run(this.id, task);
   }
 

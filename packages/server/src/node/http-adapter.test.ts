@@ -59,7 +59,13 @@ describe("HTTP endpoints", () => {
       connect: connect("ch", "alice"),
       message: { type: "pull", client_id: "ch", base_version: 0 },
     });
-    expect(pulled.json.messages?.[1]).toMatchObject({
+    // The connect replays the rejection the client has not acknowledged yet, then the pull answers.
+    expect(pulled.json.messages?.map((m) => m.type)).toEqual([
+      "connected",
+      "mutation_error",
+      "pull_response",
+    ]);
+    expect(pulled.json.messages?.[2]).toMatchObject({
       type: "pull_response",
       max_included_version: 1,
       patches: [{ op: "reset" }, { op: "set", key: "items/1", value: { text: "via http" } }],
@@ -70,7 +76,7 @@ describe("HTTP endpoints", () => {
       connect: connect("ch", "alice"),
       message: { type: "action", request_id: "r", name: "clearItems", args: {} },
     });
-    expect(acted.json.messages?.[1]).toEqual({
+    expect(acted.json.messages?.at(-1)).toEqual({
       type: "action_result",
       request_id: "r",
       ok: true,

@@ -42,6 +42,7 @@ export const testStore = defineStore({
     },
     badValue: { args: z.object({}), run: (tx) => tx.set("items/bad", { text: 42 } as never) },
     setSecret: { args: z.object({ value: z.string() }), run: (tx, a) => tx.set("$$so/secret", a.value) },
+    hang: { args: z.object({}), run: () => new Promise<void>(() => undefined) },
     countItems: {
       args: z.object({}),
       run: async (tx) => tx.set("counter", (await tx.scan({ prefix: "items/" })).length),
