@@ -166,6 +166,13 @@ describe("SyncClient connection", () => {
     // Without pokes, the client polls.
     await vi.advanceTimersByTimeAsync(2000);
     expect(http.last.sentOf("pull")).toHaveLength(1);
+    // When HTTP fails too, WebSocket gets one more try before falling back again.
+    http.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(transport.links).toHaveLength(3);
+    transport.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(http.links).toHaveLength(2);
   });
 
   it("stops for good on an unsupported schema version, with an error the app can act on", async () => {

@@ -292,6 +292,8 @@ export class SyncClient {
     this.pushScheduled = false;
     this.actions.failAll("the connection closed before its result arrived");
     if (conn.kind === "websocket" && !info.opened) this.openFailures++;
+    // The fallback failed too: give WebSocket one more chance before falling back again.
+    if (conn.kind === "http") this.openFailures = Math.max(0, (this.options.fallbackAfterFailures ?? 2) - 1);
     if (!this.running || this.fatal !== null) {
       this.tracker.update({ connection: "offline" });
       return;
