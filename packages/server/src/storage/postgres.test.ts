@@ -107,3 +107,82 @@ describe("postgres storage", () => {
     expect(Number.isInteger(hashSpaceId("todo/1"))).toBe(true);
   });
 });
+
+describe("postgres storage and a failing database", () => {
+  const terminate = async (applicationName: string) => {
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const r = await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1",
+        [applicationName],
+      );
+      return r.rowCount ?? 0;
+    } finally {
+      await admin.end();
+    }
+  };
+
+  it("goes on after the database drops its connections, and the lock dies with them", async () => {
+    const pool = new pg.Pool({ connectionString: db.url, max: 2, application_name: "storage-under-test" });
+    pool.on("error", () => undefined);
+    const storage = await openPostgresStorage({ pool });
+    const bump = (value: number) =>
+      storage.transact("drop/1", async (tx) => {
+        const version = (await tx.head()).version + 1;
+        await tx.putKeys(version, [{ key: "n", deleted: false, value }]);
+        await tx.setVersion(version);
+      });
+    await bump(1);
+    expect(await terminate("storage-under-test")).toBeGreaterThan(0);
+    await bump(2);
+    // Killed in the middle of a transaction holding the space's lock: that one fails, nothing of
+    // it commits, and the space is free for the next one.
+    await expect(
+      storage.transact("drop/1", async (tx) => {
+        await tx.putKeys(3, [{ key: "n", deleted: false, value: 99 }]);
+        await tx.setVersion(3);
+        await terminate("storage-under-test");
+        await tx.scan();
+      }),
+    ).rejects.toThrow();
+    await bump(3);
+    await storage.read("drop/1", async (r) => {
+      expect((await r.head())?.version).toBe(3);
+      expect((await r.get("n"))?.value).toBe(3);
+    });
+    await storage.close();
+    await pool.end();
+  });
+
+  it("aborts a transaction left idle past the timeout, freeing the space", async () => {
+    const hung = await openPostgresStorage({
+      connectionString: db.url,
+      maxConnections: 1,
+      idleTransactionTimeoutMs: 200,
+    });
+    const other = await openPostgresStorage({ connectionString: db.url, maxConnections: 1 });
+    let release: () => void = () => undefined;
+    let locked: () => void = () => undefined;
+    const holding = new Promise<void>((resolve) => (locked = resolve));
+    const stuck = hung.transact("hang/1", async (tx) => {
+      await tx.head();
+      const released = new Promise<void>((resolve) => (release = resolve));
+      locked();
+      await released;
+      await tx.putKeys(1, [{ key: "late", deleted: false, value: 1 }]);
+    });
+    await holding;
+    // The other process gets the space once the database has aborted the hung transaction.
+    await other.transact("hang/1", async (tx) => {
+      await tx.putKeys(1, [{ key: "k", deleted: false, value: "other" }]);
+      await tx.setVersion(1);
+    });
+    release();
+    await expect(stuck).rejects.toThrow();
+    expect(await other.read("hang/1", async (r) => (await r.snapshot()).map((row) => row.key))).toEqual([
+      "k",
+    ]);
+    await Promise.all([hung.close(), other.close()]);
+  });
+});

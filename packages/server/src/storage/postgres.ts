@@ -13,6 +13,11 @@ export interface PostgresStorageOptions {
   pool?: pg.Pool;
   /** Size of the pool this storage creates. @default 10 */
   maxConnections?: number;
+  /**
+   * A transaction left idle this long (a hung process holding a space's lock) is aborted by the
+   * database, which frees the space for the other processes. 0 disables. @default 30_000
+   */
+  idleTransactionTimeoutMs?: number;
   /** Create or upgrade the schema on open. @default true */
   migrate?: boolean;
   /** Errors of idle pooled connections, which would otherwise crash the process. @default ignore */
@@ -39,7 +44,11 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   const ownPool = !options.pool;
   const pool =
     options.pool ??
-    new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+    new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 10,
+      idle_in_transaction_session_timeout: options.idleTransactionTimeoutMs ?? 30_000,
+    });
   const onError = options.onError ?? (() => undefined);
   if (ownPool) pool.on("error", onError);
   try {
@@ -61,6 +70,13 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   ): Promise<T> {
     const client = await pool.connect();
     let broken: Error | undefined;
+    // A checked-out client that loses its connection (killed backend, idle-in-transaction timeout)
+    // emits "error"; unheard, that would crash the process. The pending query rejects anyway.
+    const onClientError = (error: Error) => {
+      broken = error;
+      onError(error);
+    };
+    client.on("error", onClientError);
     try {
       const begun = (await client.query(begin)) as pg.QueryResult | pg.QueryResult[];
       const result = await body(client, Array.isArray(begun) ? begun : [begun]);
@@ -73,6 +89,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       });
       throw error;
     } finally {
+      client.off("error", onClientError);
       client.release(broken);
     }
   }
