@@ -1,11 +1,10 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { createSyncServer } from "@synced-store/server";
-import { attachWebSocket } from "@synced-store/server/node";
+import { attach } from "@synced-store/server/node";
 import { openSqliteStorage } from "@synced-store/server/sqlite";
 import { createServer as createViteServer } from "vite";
-import { serverTodo } from "./server-definition.js";
+import { createTodoSyncServer } from "./create-todo-sync-server.js";
 
 /** Options of {@link startTodoServer}. */
 export interface StartTodoServerOptions {
@@ -29,17 +28,11 @@ const appRoot = fileURLToPath(new URL("..", import.meta.url));
 
 /**
  * Starts the todo app in one process and on one port: Vite serves the page (as middleware, with
- * hot reload), and the sync server answers WebSocket upgrades on `/sync`, storing in SQLite.
+ * hot reload), and the sync server answers on `/sync`, storing in SQLite.
  */
 export async function startTodoServer(options: StartTodoServerOptions): Promise<RunningTodoServer> {
-  const sync = createSyncServer({
-    stores: [serverTodo],
-    storage: openSqliteStorage({ path: options.dbFile }),
-    // The demo's "sign-in": the name the user picked is the user id. A real app verifies a token.
-    authenticate: ({ auth }) => (auth && /^[a-z0-9-]{1,32}$/.test(auth) ? auth : undefined),
-  });
+  const sync = createTodoSyncServer(openSqliteStorage({ path: options.dbFile }));
   const http: Server = createHttpServer();
-  const wss = attachWebSocket(sync, http, { path: "/sync" });
   const vite = await createViteServer({
     root: appRoot,
     configFile: `${appRoot}/vite.config.ts`,
@@ -47,7 +40,9 @@ export async function startTodoServer(options: StartTodoServerOptions): Promise<
     logLevel: "warn",
     server: { middlewareMode: true, hmr: options.hmr === false ? false : { server: http } },
   });
-  http.on("request", vite.middlewares);
+  // The sync server takes `/sync` (WebSocket, and HTTP for clients without WebSockets), `/healthz`
+  // and `/metrics`; everything else goes to Vite.
+  const detach = attach(sync, http, { path: "/sync", fallback: (req, res) => vite.middlewares(req, res) });
   await new Promise<void>((resolve) =>
     http.listen(options.port ?? 5173, options.host ?? "127.0.0.1", resolve),
   );
@@ -55,8 +50,7 @@ export async function startTodoServer(options: StartTodoServerOptions): Promise<
   return {
     url: `http://${options.host ?? "127.0.0.1"}:${port}/`,
     async close() {
-      for (const client of wss.clients) client.terminate();
-      wss.close();
+      await detach();
       await vite.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await sync.close();

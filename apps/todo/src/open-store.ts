@@ -24,6 +24,8 @@ export function openTodoStore(instance: string, userId: string): Store<TodoDefin
     connect: (target, context) => {
       const connection = connectToServer({
         url: syncUrl(),
+        // Where WebSockets cannot connect (some proxies), the same endpoint over HTTP.
+        httpUrl: `${location.origin}/sync`,
         auth: userId,
         // An interactive app: notice a dead connection within seconds, retry at least every 5 s.
         heartbeatIntervalMs: 4_000,

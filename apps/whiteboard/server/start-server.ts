@@ -1,11 +1,10 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { createSyncServer, type SyncServer } from "@synced-store/server";
-import { attachWebSocket } from "@synced-store/server/node";
+import { attach } from "@synced-store/server/node";
 import { openSqliteStorage } from "@synced-store/server/sqlite";
 import { createServer as createViteServer } from "vite";
-import { serverWhiteboard } from "./server-definition.js";
+import { createWhiteboardSyncServer } from "./create-whiteboard-sync-server.js";
 
 /** Options of {@link startWhiteboardServer}. */
 export interface StartWhiteboardServerOptions {
@@ -29,23 +28,13 @@ const appRoot = fileURLToPath(new URL("..", import.meta.url));
 
 /**
  * Starts the whiteboard in one process and on one port: Vite serves the page (as middleware, with
- * hot reload), and the sync server answers WebSocket upgrades on `/sync`, storing in SQLite.
+ * hot reload), and the sync server answers on `/sync`, storing in SQLite.
  */
 export async function startWhiteboardServer(
   options: StartWhiteboardServerOptions,
 ): Promise<RunningWhiteboardServer> {
-  const sync: SyncServer = createSyncServer({
-    stores: [serverWhiteboard],
-    storage: openSqliteStorage({ path: options.dbFile }),
-    // The demo's "sign-in": the name the user picked is the user id. A real app verifies a token.
-    authenticate: ({ auth }) => (auth && /^[a-z0-9-]{1,32}$/.test(auth) ? auth : undefined),
-    // A closed tab, a lost network: the client's cursor and avatar go away for everyone.
-    onDisconnect: async ({ spaceId, userId, clientId }) => {
-      await sync.runAction(spaceId, userId, "leave", { clientId });
-    },
-  });
+  const sync = createWhiteboardSyncServer(openSqliteStorage({ path: options.dbFile }));
   const http: Server = createHttpServer();
-  const wss = attachWebSocket(sync, http, { path: "/sync" });
   const vite = await createViteServer({
     root: appRoot,
     configFile: `${appRoot}/vite.config.ts`,
@@ -53,7 +42,9 @@ export async function startWhiteboardServer(
     logLevel: "warn",
     server: { middlewareMode: true, hmr: options.hmr === false ? false : { server: http } },
   });
-  http.on("request", vite.middlewares);
+  // The sync server takes `/sync` (WebSocket, and HTTP for clients without WebSockets), `/healthz`
+  // and `/metrics`; everything else goes to Vite.
+  const detach = attach(sync, http, { path: "/sync", fallback: (req, res) => vite.middlewares(req, res) });
   await new Promise<void>((resolve) =>
     http.listen(options.port ?? 5174, options.host ?? "127.0.0.1", resolve),
   );
@@ -61,8 +52,7 @@ export async function startWhiteboardServer(
   return {
     url: `http://${options.host ?? "127.0.0.1"}:${port}/`,
     async close() {
-      for (const client of wss.clients) client.terminate();
-      wss.close();
+      await detach();
       await vite.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await sync.close();

@@ -1,0 +1,22 @@
+import { createSyncServer, type Storage, type SyncServer } from "@synced-store/server";
+import { serverWhiteboard } from "./server-definition.js";
+
+/** User ids the demo accepts: what `toUserId` makes of a picked name. */
+const USER_ID = /^[a-z0-9-]{1,32}$/;
+
+/**
+ * The whiteboard's sync server: the server's definition (stricter mutators, the `leave` action)
+ * on `storage`. When a connection ends, its client's cursor and avatar are removed for everyone.
+ * The demo's "sign-in" is the picked name, sent as `auth`; a real app verifies a token here.
+ */
+export function createWhiteboardSyncServer(storage: Storage): SyncServer {
+  const sync: SyncServer = createSyncServer({
+    stores: [serverWhiteboard],
+    storage,
+    authenticate: ({ auth }) => (auth !== undefined && USER_ID.test(auth) ? auth : undefined),
+    onDisconnect: async ({ spaceId, userId, clientId }) => {
+      await sync.runAction(spaceId, userId, "leave", { clientId });
+    },
+  });
+  return sync;
+}
