@@ -6,6 +6,7 @@
  * The server runs in its own process (SQLite file); the 1,000 real stores run in this one.
  * `STORAGE=memory` or `SQLITE_SYNCHRONOUS=NORMAL` change the server's storage.
  */
+import { loadavg } from "node:os";
 import { report, summarize, type BenchResult } from "../../../../scripts/bench-kit.js";
 import { openClient, tempDir, type NotesStore } from "../e2e/harness.js";
 import { startServerProcess } from "../e2e/server-process.js";
@@ -21,7 +22,8 @@ const storageKind = process.env.STORAGE === "memory" ? ":memory-storage:" : `${d
 const synchronous = process.env.SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL";
 const proc = await startServerProcess(storageKind, 0, { SQLITE_SYNCHRONOUS: synchronous });
 const heapUrl = `http://127.0.0.1:${proc.port}/heap`;
-const serverHeap = async () => (await (await fetch(heapUrl)).json()) as { heapUsed: number; rss: number };
+const serverHeap = async () =>
+  (await (await fetch(heapUrl)).json()) as { heapUsed: number; rss: number; cpuMicros: number };
 
 const before = await serverHeap();
 const stores: NotesStore[] = [];
@@ -80,9 +82,11 @@ await sleep(WARMUP_MS);
 measuring = true;
 const mutationsAtStart = mutations;
 const cpuStart = process.cpuUsage();
+const serverCpuStart = (await serverHeap()).cpuMicros;
 await sleep(MEASURE_MS);
 measuring = false;
 const cpu = process.cpuUsage(cpuStart);
+const serverCpu = (await serverHeap()).cpuMicros - serverCpuStart;
 const measuredMutations = mutations - mutationsAtStart;
 for (const t of timers) clearInterval(t);
 const loaded = await serverHeap();
@@ -102,6 +106,8 @@ const results: BenchResult[] = [
       mutationsPerSecond: Math.round(measuredMutations / (MEASURE_MS / 1000)),
       deliveries: samples.length,
       clientProcessCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / MEASURE_MS) * 100),
+      serverProcessCpuPercent: Math.round((serverCpu / 1000 / MEASURE_MS) * 100),
+      machineLoadAverage1m: Number(loadavg()[0]!.toFixed(1)),
       serverHeapLoadedMB: Math.round(loaded.heapUsed / 1e6),
     },
     target: "p99 < 50 ms",

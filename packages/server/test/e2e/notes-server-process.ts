@@ -2,7 +2,7 @@
  * The notes server as its own process, for crash tests and benchmarks:
  * `node --conditions=@synced-store/source --import tsx notes-server-process.ts <sqlite file | :memory-storage:> [port]`.
  * Prints `listening <port>` once it accepts connections. `GET /heap` answers the process's heap
- * use after a forced GC (start node with `--expose-gc`). `SQLITE_SYNCHRONOUS=NORMAL` relaxes fsync.
+ * use after a forced GC (start node with `--expose-gc`) and its CPU time so far (`cpuMicros`). `SQLITE_SYNCHRONOUS=NORMAL` relaxes fsync.
  */
 import { createMemoryStorage, createSyncServer } from "@synced-store/server";
 import { listen } from "@synced-store/server/node";
@@ -20,6 +20,10 @@ const server = createSyncServer({
   authenticate: ({ auth }) => auth,
   limits: { messagesPerSecond: 10_000 },
 });
+const cpuMicros = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
 const running = await listen(server, {
   port: Number(port),
   fallback: (req, res) => {
@@ -32,7 +36,7 @@ const running = await listen(server, {
     gc?.();
     gc?.();
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ gc: gc !== undefined, ...process.memoryUsage() }));
+    res.end(JSON.stringify({ gc: gc !== undefined, ...process.memoryUsage(), cpuMicros: cpuMicros() }));
   },
 });
 process.stdout.write(`listening ${running.port}\n`);
