@@ -69,7 +69,7 @@ async function storeLatency(clients: number, samples: number, storage: Storage):
   const space = `lat-${clients}`;
   const stores: NotesStore[] = Array.from(
     { length: clients },
-    (_, i) => openClient({ url: running.url, space, userId: `user${i % 2}` }).store,
+    (_, i) => openClient({ url: running.url, space, userId: `user${i % 2}`, productionTimings: true }).store,
   );
   for (const s of stores) {
     while (s.status.connection !== "online") await sleep(5);
