@@ -14,7 +14,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const args = parseServeArgs(rest);
   const logger = jsonLogger(undefined, args.logLevel);
-  const { server, running } = await serve(args, logger);
+  const { server, running, bus } = await serve(args, logger);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -23,6 +23,7 @@ async function main(argv: string[]): Promise<void> {
     void running
       .close()
       .then(() => server.close())
+      .then(() => bus?.close())
       .then(() => logger.info("stopped"))
       .catch((error: unknown) => logger.error("stop failed", { error: String(error) }))
       .finally(() => process.exit());

@@ -6,6 +6,8 @@ import type { Storage } from "../storage/storage.js";
 import { createSyncServer, type SyncServer } from "../sync-server.js";
 import type { Logger } from "../logger.js";
 import { loadDefinition } from "./load-definition.js";
+import { openBackend } from "./open-backend.js";
+import type { Bus } from "../bus/bus.js";
 
 /** Usage text of `synced-store serve`. */
 export const SERVE_USAGE = `Usage: synced-store serve <definition module> [options]
@@ -15,6 +17,9 @@ Options:
   --host <addr>       Address to bind (default 127.0.0.1)
   --path <path>       WebSocket path, HTTP endpoints under it (default /sync)
   --db <file>         SQLite database file (default: in memory, lost on exit)
+  --database-url <u>  PostgreSQL (postgres://user@host:port/db) shared by several server
+                      processes, which tell each other of commits by LISTEN/NOTIFY
+  --redis-url <u>     With --database-url: Redis pub/sub (redis://host:port) as that bus
   --sync <mode>       SQLite synchronous mode: FULL or NORMAL (default FULL)
   --log-level <lvl>   debug, info, warn or error (default info)
 `;
@@ -71,11 +76,8 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
   };
 }
 
-/** Opens the storage the arguments ask for. Backends with other flags plug in here. */
+/** Opens the SQLite or memory storage the arguments ask for (PostgreSQL: `openBackend`). */
 export function storageFromArgs(args: ServeArgs, logger: Logger): Storage {
-  for (const flag of ["database-url", "redis-url"]) {
-    if (args.extra[flag] !== undefined) throw new Error(`--${flag} is not supported by this command yet`);
-  }
   if (args.db !== undefined) return openSqliteStorage({ path: args.db, synchronous: args.synchronous });
   logger.warn("no --db given: data is kept in memory and lost on exit");
   return createMemoryStorage();
@@ -85,15 +87,24 @@ export function storageFromArgs(args: ServeArgs, logger: Logger): Storage {
 export async function serve(
   args: ServeArgs,
   logger: Logger,
-): Promise<{ server: SyncServer; running: RunningServer }> {
+): Promise<{ server: SyncServer; running: RunningServer; bus?: Bus }> {
   const definition = await loadDefinition(args.definition);
-  const storage = storageFromArgs(args, logger);
+  const { storage, bus } = await openBackend(
+    {
+      databaseUrl: args.extra["database-url"],
+      redisUrl: args.extra["redis-url"],
+      sqlite: args.db !== undefined,
+    },
+    logger,
+    () => storageFromArgs(args, logger),
+  );
   if (definition.authenticate === undefined) {
     logger.warn("no authenticate hook exported: the client's auth string is taken as its user id");
   }
   const server = createSyncServer({
     ...definition,
     storage,
+    ...(bus ? { bus } : {}),
     logger,
     onConnect: async (info) => {
       logger.info("client connected", { ...info });
@@ -111,5 +122,5 @@ export async function serve(
     stores: definition.stores.map((s) => s.name),
     db: args.db ?? null,
   });
-  return { server, running };
+  return { server, running, ...(bus ? { bus } : {}) };
 }
