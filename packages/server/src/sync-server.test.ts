@@ -215,3 +215,56 @@ describe("push", () => {
     expect(again.messages.indexOf(replayed)).toBe(1);
   });
 });
+
+describe("group commit", () => {
+  it("commits pushes queued together from many connections as one version each group, applied once each", async () => {
+    t = await startTestServer();
+    const frames: string[][] = [];
+    const handles = Array.from({ length: 20 }, (_, i) => {
+      const mine: string[] = [];
+      frames.push(mine);
+      return t.server.connect(
+        (f) => mine.push(f),
+        () => undefined,
+      );
+    });
+    handles.forEach((h, i) =>
+      h.handleMessage(
+        JSON.stringify({
+          type: "connect",
+          space: "test/g",
+          client_id: `c${i}`,
+          auth: `u${i}`,
+          history_id: null,
+          base_version: 0,
+          last_mutation_id: 0,
+          schema_version: 1,
+        }),
+      ),
+    );
+    await Promise.all(handles.map((h) => h.idle()));
+    for (const [i, h] of handles.entries()) {
+      for (let id = 1; id <= 3; id++) {
+        h.handleMessage(
+          JSON.stringify({
+            type: "push",
+            client_id: `c${i}`,
+            mutations: [{ id, name: "increment", args: { by: 1 }, timestamp: 0 }],
+          }),
+        );
+      }
+    }
+    await Promise.all(handles.map((h) => h.idle()));
+    await t.server.settled();
+    expect(t.server.metrics.pushes).toBe(60);
+    expect(t.server.metrics.mutationsApplied).toBe(60);
+    expect(t.server.metrics.commits).toBeLessThan(60);
+    const last = frames[0]!
+      .map((f) => JSON.parse(f) as ServerMessage)
+      .filter(isPoke)
+      .at(-1)!;
+    const counter = last.patches.find((p) => p.op === "set" && p.key === "counter");
+    expect(counter).toEqual({ op: "set", key: "counter", value: 60 });
+    handles.forEach((h) => h.close());
+  });
+});

@@ -19,24 +19,32 @@ const MUTATIONS_PER_SPACE = 20_000;
 /** Batches a client keeps in flight, as a client with a backlog does. */
 const IN_FLIGHT = 4;
 
-/** Pushes `MUTATIONS_PER_SPACE` mutations into each of `spaces` spaces; returns mutations/s. */
-async function run(
-  storage: Storage,
-  spaces: number,
-): Promise<{ perSec: number; ms: number; commits: number }> {
+/** One run's shape. */
+interface Shape {
+  readonly spaces: number;
+  readonly clientsPerSpace: number;
+  /** Mutations per push. */
+  readonly batch: number;
+}
+
+/** Pushes `MUTATIONS_PER_SPACE` mutations into each space, spread over its clients; returns mutations/s. */
+async function run(storage: Storage, shape: Shape): Promise<{ perSec: number; ms: number; commits: number }> {
+  const { spaces, clientsPerSpace, batch } = shape;
+  const perClient = Math.floor(MUTATIONS_PER_SPACE / clientsPerSpace);
   const server = createSyncServer({ stores: [testStore], storage, limits: { messagesPerSecond: 1e9 } });
   const t0 = performance.now();
   await Promise.all(
-    Array.from({ length: spaces }, async (_, s) => {
-      const clientId = `c${s}`;
+    Array.from({ length: spaces * clientsPerSpace }, async (_, n) => {
+      const s = n % spaces;
+      const clientId = `c${n}`;
       let acked = 0;
       let sent = 0;
       let done: () => void = () => undefined;
       const finished = new Promise<void>((resolve) => (done = resolve));
       const pump = () => {
-        while (sent < MUTATIONS_PER_SPACE && sent - acked < BATCH * IN_FLIGHT) {
+        while (sent < perClient && sent - acked < batch * IN_FLIGHT) {
           const mutations = [];
-          for (let i = 0; i < BATCH; i++) {
+          for (let i = 0; i < batch && sent < perClient; i++) {
             const id = ++sent;
             mutations.push({
               id,
@@ -54,7 +62,7 @@ async function run(
           if (m.type === "connected") pump();
           if (m.type === "poke") {
             acked = Math.max(acked, m.client_id_to_last_mutation_id[clientId] ?? acked);
-            if (acked >= MUTATIONS_PER_SPACE) done();
+            if (acked >= perClient) done();
             else pump();
           }
         },
@@ -65,7 +73,7 @@ async function run(
           type: "connect",
           space: `test/bench-${s}`,
           client_id: clientId,
-          auth: `u${s}`,
+          auth: `u${n}`,
           history_id: null,
           base_version: 0,
           last_mutation_id: 0,
@@ -79,7 +87,7 @@ async function run(
   const ms = performance.now() - t0;
   const commits = server.metrics.commits;
   await server.close();
-  return { perSec: (MUTATIONS_PER_SPACE * spaces) / (ms / 1000), ms, commits };
+  return { perSec: (perClient * clientsPerSpace * spaces) / (ms / 1000), ms, commits };
 }
 
 const dir = mkdtempSync(join(tmpdir(), "synced-store-push-bench-"));
@@ -93,23 +101,29 @@ const backends: Array<[string, () => Storage, number | undefined]> = [
     undefined,
   ],
 ];
+const shapes: Shape[] = [
+  { spaces: 1, clientsPerSpace: 1, batch: BATCH },
+  { spaces: 10, clientsPerSpace: 1, batch: BATCH },
+  { spaces: 1, clientsPerSpace: 50, batch: 1 },
+];
 const results: BenchResult[] = [];
 try {
   for (const [name, make, target] of backends) {
-    for (const spaces of [1, 10]) {
-      await run(make(), 1); // warm-up: JIT, file creation
-      const r = await run(make(), spaces);
-      const perSpace = r.perSec / spaces;
+    for (const shape of shapes) {
+      await run(make(), { spaces: 1, clientsPerSpace: 1, batch: BATCH }); // warm-up: JIT, file creation
+      const r = await run(make(), shape);
+      const perSpace = r.perSec / shape.spaces;
+      const clients = shape.clientsPerSpace > 1 ? `, ${shape.clientsPerSpace} clients each` : "";
       results.push({
-        name: `push ${name}, ${spaces} space${spaces > 1 ? "s" : ""}`,
-        workload: `${MUTATIONS_PER_SPACE} setItem mutations per space, batches of ${BATCH}, ${IN_FLIGHT} in flight`,
+        name: `push ${name}, ${shape.spaces} space${shape.spaces > 1 ? "s" : ""}${clients}`,
+        workload: `${MUTATIONS_PER_SPACE} setItem mutations per space, pushes of ${shape.batch}, ${IN_FLIGHT} in flight per client`,
         figures: {
           mutationsPerSec: Math.round(r.perSec),
           mutationsPerSecPerSpace: Math.round(perSpace),
           commits: r.commits,
           totalMs: Math.round(r.ms),
         },
-        ...(target === undefined || spaces !== 1
+        ...(target === undefined || shape.spaces !== 1 || shape.clientsPerSpace !== 1
           ? {}
           : { target: `>= ${target} mutations/s per space`, met: perSpace >= target }),
       });

@@ -10,7 +10,7 @@ import {
 } from "@synced-store/core";
 import type { Limits } from "../engine/limits.js";
 import type { SpaceConnection } from "../engine/poke-buffer.js";
-import type { Space } from "../engine/space.js";
+import type { PushOutcome, Space } from "../engine/space.js";
 import type { Logger } from "../logger.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
 import { RateLimiter } from "./rate-limiter.js";
@@ -44,6 +44,9 @@ export interface ConnectionHandle {
   idle(): Promise<void>;
 }
 
+/** Pushes of one connection queued in its space before the handler waits for their commits. */
+const MAX_PUSHES_IN_FLIGHT = 8;
+
 /** WebSocket close codes the server uses. */
 export const CloseCode = {
   policy: 1008,
@@ -73,6 +76,9 @@ export function connect(
   // A function, so TypeScript does not narrow `phase` across awaits.
   const isClosed = () => phase === "closed";
   let inbox: Promise<void> = Promise.resolve();
+  /** The outcome handling of the last push queued (pushes settle in order). */
+  let pushes: Promise<void> = Promise.resolve();
+  let inFlight = 0;
   let space: Space | undefined;
   let conn: SpaceConnection | undefined;
   let info: ConnectionInfo | undefined;
@@ -148,6 +154,11 @@ export function connect(
     }
   };
 
+  /**
+   * Queues the push and goes on with the next message without waiting for its commit, so a
+   * client's pushes in flight can share a commit. Outcomes come back in push order (the space
+   * commits its queue in order), and a later pull or action queues behind the push.
+   */
   const onPush = async (s: Space, who: ConnectionInfo, message: PushMessage) => {
     if (message.client_id !== who.clientId) return fail("bad_message", "client_id differs from connect's");
     if (message.mutations.length > env.limits.maxMutationsPerPush) {
@@ -156,7 +167,24 @@ export function connect(
         `A push may carry at most ${env.limits.maxMutationsPerPush} mutations; this one has ${message.mutations.length}`,
       );
     }
-    const outcome = await s.push(who.userId, who.clientId, message.mutations);
+    // Backpressure: a connection has at most MAX_PUSHES_IN_FLIGHT pushes queued in its space.
+    if (inFlight >= MAX_PUSHES_IN_FLIGHT) await pushes;
+    inFlight++;
+    pushes = s.push(who.userId, who.clientId, message.mutations).then(
+      (outcome) => {
+        inFlight--;
+        onPushOutcome(who, outcome);
+      },
+      (error: unknown) => {
+        inFlight--;
+        env.logger.error("push failed", { space: who.spaceId, error: String(error) });
+        fail("internal", "The server failed to commit this push; nothing of it was applied");
+      },
+    );
+  };
+
+  const onPushOutcome = (who: ConnectionInfo, outcome: PushOutcome) => {
+    if (outcome.refused !== undefined) return fail(outcome.refused.code, outcome.refused.message);
     for (const { id, error } of outcome.errors) {
       sendMessage({ type: "mutation_error", client_id: who.clientId, mutation_id: id, ...error });
     }
@@ -232,7 +260,7 @@ export function connect(
           );
       }
     },
-    idle: () => inbox,
+    idle: () => inbox.then(() => pushes),
   };
   return handle;
 }

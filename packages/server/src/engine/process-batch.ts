@@ -14,12 +14,17 @@ export interface BatchInput {
   readonly userId: string;
   readonly clientId: string;
   readonly mutations: readonly WireMutation[];
+  /** The client's last processed mutation id before this batch. */
+  readonly startLastMutationId: number;
+  /**
+   * The group's write layer: earlier batches' accepted writes, visible to this batch's mutators;
+   * this batch's accepted writes are added to it.
+   */
+  readonly writes: WriteLayer;
 }
 
 /** What a batch did; nothing is stored yet. */
 export interface BatchResult {
-  /** Writes of the accepted mutations, merged in order. */
-  readonly writes: WriteLayer;
   readonly startLastMutationId: number;
   readonly lastMutationId: number;
   readonly applied: number;
@@ -36,9 +41,8 @@ export interface BatchResult {
  * dropped with the error recorded. Either way the last mutation id advances.
  */
 export async function processBatch(input: BatchInput): Promise<BatchResult> {
-  const { store, state, userId, clientId } = input;
-  const writes: WriteLayer = new Map();
-  const start = state.clients.get(clientId)?.lastMutationId ?? 0;
+  const { store, state, userId, clientId, writes } = input;
+  const start = input.startLastMutationId;
   let last = start;
   let applied = 0;
   let skipped = 0;
@@ -51,7 +55,6 @@ export async function processBatch(input: BatchInput): Promise<BatchResult> {
     }
     if (m.id > last + 1)
       return {
-        writes,
         startLastMutationId: start,
         lastMutationId: last,
         applied,
@@ -91,5 +94,5 @@ export async function processBatch(input: BatchInput): Promise<BatchResult> {
     }
     last = m.id;
   }
-  return { writes, startLastMutationId: start, lastMutationId: last, applied, skipped, errors };
+  return { startLastMutationId: start, lastMutationId: last, applied, skipped, errors };
 }

@@ -32,7 +32,21 @@ export interface PushOutcome {
   readonly errors: ReadonlyArray<{ readonly id: number; readonly error: WireError }>;
   /** Set when the batch stopped at a gap: the server's last mutation id for the client. */
   readonly gapAfter?: number;
+  /** Set when the push was refused as a whole (nothing of it ran). */
+  readonly refused?: WireError;
 }
+
+/** A push waiting for its group. */
+interface PendingPush {
+  readonly userId: string;
+  readonly clientId: string;
+  readonly mutations: readonly WireMutation[];
+  resolve(outcome: PushOutcome): void;
+  reject(error: unknown): void;
+}
+
+/** Most mutations committed in one group (one transaction, one version). */
+const MAX_GROUP_MUTATIONS = 5000;
 
 /**
  * One space's engine: its cached state, its connections, and every operation on it run one at
@@ -45,6 +59,8 @@ export class Space {
   /** Recent rejections, replayed to clients that reconnect before they heard of them. */
   readonly rejections = new RejectionLog();
   readonly #pokes = new PokeBuffer();
+  readonly #pushes: PendingPush[] = [];
+  #drainQueued = false;
   #flushScheduled = false;
 
   constructor(
@@ -70,44 +86,100 @@ export class Space {
     });
   }
 
-  /** Runs a push batch of `clientId` for `userId` and commits it. */
+  /**
+   * Queues a push batch of `clientId` for `userId`; resolves once it is committed. Pushes queued
+   * while an earlier group runs (from any connection of the space) commit together in one
+   * storage transaction and one version, so many small pushes cost one commit.
+   */
   push(userId: string, clientId: string, mutations: readonly WireMutation[]): Promise<PushOutcome> {
-    return this.#run(async () => {
-      const outcome = await this.env.storage.transact(this.id, async (tx) => {
+    return new Promise((resolve, reject) => {
+      this.#pushes.push({ userId, clientId, mutations, resolve, reject });
+      this.#scheduleDrain();
+    });
+  }
+
+  #scheduleDrain(): void {
+    if (this.#drainQueued) return;
+    this.#drainQueued = true;
+    void this.#run(() => this.#drain());
+  }
+
+  /** Commits the queued pushes, up to `MAX_GROUP_MUTATIONS` mutations, as one version. */
+  async #drain(): Promise<void> {
+    this.#drainQueued = false;
+    const group: PendingPush[] = [];
+    let size = 0;
+    while (
+      this.#pushes.length > 0 &&
+      (group.length === 0 || size + this.#pushes[0]!.mutations.length <= MAX_GROUP_MUTATIONS)
+    ) {
+      const next = this.#pushes.shift()!;
+      size += next.mutations.length;
+      group.push(next);
+    }
+    if (this.#pushes.length > 0) this.#scheduleDrain();
+    if (group.length === 0) return;
+    try {
+      const { outcomes, version, writes, clients } = await this.env.storage.transact(this.id, async (tx) => {
         const head = await tx.head();
         await this.#catchUp(tx, head);
-        const result = await processBatch({
-          store: this.store,
-          state: this.state,
-          limits: this.env.limits,
-          userId,
-          clientId,
-          mutations,
-        });
-        if (result.lastMutationId === result.startLastMutationId) return { result, version: undefined };
+        const writes: WriteLayer = new Map();
+        const clients = new Map<string, ClientState>();
+        const outcomes: PushOutcome[] = [];
+        for (const p of group) outcomes.push(await this.#processPush(p, writes, clients));
+        if (clients.size === 0) return { outcomes, version: undefined, writes, clients };
         const version = head.version + 1;
-        await tx.putKeys(version, toKeyWrites(result.writes));
-        await tx.putClients([{ clientId, userId, lastMutationId: result.lastMutationId, version }]);
+        await tx.putKeys(version, toKeyWrites(writes));
+        await tx.putClients([...clients].map(([clientId, c]) => ({ clientId, ...c, version })));
         await tx.setVersion(version);
         await this.#collectTombstones(tx, version);
-        return { result, version };
+        return { outcomes, version, writes, clients };
       });
-      const { result, version } = outcome;
-      const m = this.env.metrics;
-      m.pushes++;
-      m.mutationsApplied += result.applied;
-      m.mutationsRejected += result.errors.length;
-      m.mutationsSkipped += result.skipped;
       if (version !== undefined) {
-        const clients = new Map([[clientId, { userId, lastMutationId: result.lastMutationId }]]);
-        this.rejections.record(clientId, result.errors);
-        this.#committed(version, result.writes, clients);
+        group.forEach((p, i) => this.rejections.record(p.clientId, outcomes[i]!.errors));
+        this.#committed(version, writes, clients);
       }
+      group.forEach((p, i) => p.resolve(outcomes[i]!));
+    } catch (error) {
+      for (const p of group) p.reject(error);
+    }
+  }
+
+  /** Runs one queued push inside the group's transaction. */
+  async #processPush(
+    p: PendingPush,
+    writes: WriteLayer,
+    clients: Map<string, ClientState>,
+  ): Promise<PushOutcome> {
+    const known = clients.get(p.clientId) ?? this.state.clients.get(p.clientId);
+    if (known !== undefined && known.userId !== p.userId) {
       return {
-        errors: result.errors,
-        ...(result.gapAfter === undefined ? {} : { gapAfter: result.gapAfter }),
+        errors: [],
+        refused: { code: "unauthorized", message: "This client id belongs to another user" },
       };
+    }
+    const result = await processBatch({
+      store: this.store,
+      state: this.state,
+      limits: this.env.limits,
+      userId: p.userId,
+      clientId: p.clientId,
+      mutations: p.mutations,
+      startLastMutationId: known?.lastMutationId ?? 0,
+      writes,
     });
+    const m = this.env.metrics;
+    m.pushes++;
+    m.mutationsApplied += result.applied;
+    m.mutationsRejected += result.errors.length;
+    m.mutationsSkipped += result.skipped;
+    if (result.lastMutationId !== result.startLastMutationId) {
+      clients.set(p.clientId, { userId: p.userId, lastMutationId: result.lastMutationId });
+    }
+    return {
+      errors: result.errors,
+      ...(result.gapAfter === undefined ? {} : { gapAfter: result.gapAfter }),
+    };
   }
 
   /** Answers a pull of `conn` from `baseVersion` (a snapshot with `reset` when needed). */
