@@ -220,7 +220,7 @@ describe("group commit", () => {
   it("commits pushes queued together from many connections as one version each group, applied once each", async () => {
     t = await startTestServer();
     const frames: string[][] = [];
-    const handles = Array.from({ length: 20 }, (_, i) => {
+    const handles = Array.from({ length: 20 }, () => {
       const mine: string[] = [];
       frames.push(mine);
       return t.server.connect(
