@@ -192,6 +192,29 @@ describe("LocalStore server updates", () => {
     expect(get(s, "todos/a")).toBeUndefined();
   });
 
+  it("still emits a rejection that arrives after the acknowledgement", async () => {
+    const s = open();
+    const onRejection = vi.fn();
+    s.onRejection(onRejection);
+    const m = await s.mutate("increment", 1);
+    await s.applyServerUpdate({
+      minIncludedVersion: 1,
+      maxIncludedVersion: 1,
+      patches: [],
+      lastMutationId: 1,
+    });
+    await expect(m.confirmed).resolves.toBeUndefined();
+    s.recordRejection(1, "invalid_value", "too big");
+    s.recordRejection(1, "invalid_value", "twice: ignored");
+    s.recordRejection(7, "invalid_value", "unknown id: kept for later");
+    expect(onRejection).toHaveBeenCalledTimes(1);
+    expect(onRejection.mock.calls[0]![0]).toMatchObject({
+      code: "invalid_value",
+      mutationId: 1,
+      mutatorName: "increment",
+    });
+  });
+
   it("keeps a mutation whose replay throws pending, with no local effect", async () => {
     const s = open();
     await s.applyServerUpdate({

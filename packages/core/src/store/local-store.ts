@@ -222,7 +222,9 @@ export class LocalStore implements SyncTarget, PeerTarget {
   }
 
   recordRejection(mutationId: number, code: string, message: string): void {
-    this.#queue.recordRejection(mutationId, code, message);
+    const late = this.#queue.recordRejection(mutationId, code, message);
+    // Acknowledged before its rejection arrived: `confirmed` has resolved, the UI still hears it.
+    if (late) this.#rejectionListeners.emit(this.#onListenerError, late);
   }
 
   adoptHistory(historyId: string, serverLastMutationId: number): Promise<void> {

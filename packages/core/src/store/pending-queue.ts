@@ -17,6 +17,9 @@ const REJECTION_CODES = new Set<string>([
   "permission_denied",
 ]);
 
+/** How many acknowledged mutations are remembered for rejections that arrive late. */
+const RECENT_LIMIT = 256;
+
 /**
  * This client's pending mutations in id order (1, 2, 3… with no gaps), with what the server said
  * of them: the last acknowledged id and recorded rejections. It also remembers which ids were
@@ -27,6 +30,8 @@ export class PendingQueue {
   #lastAck = 0;
   #handedOut = 0;
   readonly #rejections = new Map<number, { code: string; message: string }>();
+  /** Names of recently acknowledged mutations, for a rejection that arrives after the ack. */
+  readonly #recent = new Map<number, string>();
   readonly #mutators: Readonly<Record<string, RunnableMutator | undefined>>;
 
   constructor(mutators: Readonly<Record<string, RunnableMutator | undefined>>) {
@@ -107,9 +112,20 @@ export class PendingQueue {
     return id === undefined ? undefined : list.findLastIndex((m) => m.id === id);
   }
 
-  /** The server rejected `mutationId`; applied when an acknowledgement covers it. */
-  recordRejection(mutationId: number, code: string, message: string): void {
-    if (mutationId > this.#lastAck) this.#rejections.set(mutationId, { code, message });
+  /**
+   * The server rejected `mutationId`; applied when an acknowledgement covers it. A rejection that
+   * arrives after the acknowledgement (its `confirmed` already resolved) is returned, so it can
+   * still reach the rejection stream.
+   */
+  recordRejection(mutationId: number, code: string, message: string): MutationRejectedError | undefined {
+    if (mutationId > this.#lastAck) {
+      this.#rejections.set(mutationId, { code, message });
+      return undefined;
+    }
+    const name = this.#recent.get(mutationId);
+    if (name === undefined) return undefined;
+    this.#recent.delete(mutationId);
+    return rejectionError({ code, message }, mutationId, name);
   }
 
   /**
@@ -131,15 +147,17 @@ export class PendingQueue {
       const rejection = this.#rejections.get(m.id);
       if (rejection === undefined) {
         m.confirmed.resolve();
+        this.#recent.set(m.id, m.name);
         continue;
       }
       this.#rejections.delete(m.id);
-      const code = (
-        REJECTION_CODES.has(rejection.code) ? rejection.code : "mutator_failed"
-      ) as SyncedStoreErrorCode;
-      const error = new MutationRejectedError(code, rejection.message, m.id, m.name);
+      const error = rejectionError(rejection, m.id, m.name);
       m.confirmed.reject(error);
       rejected.push(error);
+    }
+    for (const id of this.#recent.keys()) {
+      if (this.#recent.size <= RECENT_LIMIT) break;
+      this.#recent.delete(id);
     }
     return rejected;
   }
@@ -154,6 +172,7 @@ export class PendingQueue {
     this.#lastAck = serverLastMutationId;
     this.#handedOut = 0;
     this.#rejections.clear();
+    this.#recent.clear();
     return oldIds;
   }
 
@@ -161,4 +180,15 @@ export class PendingQueue {
   abandon(error: Error): void {
     for (const m of this.#list) m.confirmed.reject(error);
   }
+}
+
+function rejectionError(
+  rejection: { code: string; message: string },
+  id: number,
+  name: string,
+): MutationRejectedError {
+  const code = (
+    REJECTION_CODES.has(rejection.code) ? rejection.code : "mutator_failed"
+  ) as SyncedStoreErrorCode;
+  return new MutationRejectedError(code, rejection.message, id, name);
 }
