@@ -3,7 +3,7 @@
  * here; several PostgreSQL processes in the scale-out tests).
  */
 import { expect } from "vitest";
-import { FaultProxy, type FaultStats } from "../helpers/fault-proxy.js";
+import { FaultProxy, type Faults, type FaultStats } from "../helpers/fault-proxy.js";
 import { seededRandom } from "../helpers/seeded-random.js";
 import {
   openClient,
@@ -60,6 +60,8 @@ export async function runFaultInjection(options: {
   snapshot?: E2EServer["snapshot"];
   clients?: number;
   mutationsPerClient?: number;
+  /** @default delays up to 15 ms, 10% reordered, 5% duplicated, 3% dropped, 1% cut */
+  faults?: Faults;
 }): Promise<FaultStats> {
   const { seed, clients = 6, mutationsPerClient = 40 } = options;
   let upstream = options.upstream;
@@ -75,7 +77,13 @@ export async function runFaultInjection(options: {
   const proxy = await FaultProxy.start({
     seed,
     upstream,
-    faults: { delayMs: [0, 15], reorderRate: 0.1, duplicateRate: 0.05, dropRate: 0.03, cutRate: 0.01 },
+    faults: options.faults ?? {
+      delayMs: [0, 15],
+      reorderRate: 0.1,
+      duplicateRate: 0.05,
+      dropRate: 0.03,
+      cutRate: 0.01,
+    },
   });
   options.onCleanup(() => proxy.close());
   const space = `chaos-${seed}`;

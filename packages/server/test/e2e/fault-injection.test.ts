@@ -13,3 +13,16 @@ it("converges exactly once under delayed, reordered, duplicated and dropped fram
   const stats = await runFaultInjection({ seed, onCleanup: (c) => cleanups.push(c) });
   console.log(`fault injection (seed ${seed}): ${JSON.stringify(stats)}`);
 }, 120_000);
+
+it("converges under heavy faults: a third of frames reordered, 10% dropped, 3% cutting the connection", async () => {
+  const seed = seedFromEnv();
+  console.log(`heavy fault injection seed ${seed}; replay with SEED=${seed}`);
+  const stats = await runFaultInjection({
+    seed,
+    onCleanup: (c) => cleanups.push(c),
+    clients: 4,
+    mutationsPerClient: 30,
+    faults: { delayMs: [0, 30], reorderRate: 0.33, duplicateRate: 0.1, dropRate: 0.1, cutRate: 0.03 },
+  });
+  console.log(`heavy fault injection (seed ${seed}): ${JSON.stringify(stats)}`);
+}, 120_000);
