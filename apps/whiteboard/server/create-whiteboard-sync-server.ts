@@ -1,21 +1,33 @@
 import { createSyncServer, type Storage, type SyncServer } from "@synced-store/server";
-import { serverWhiteboard } from "./server-definition.js";
+import { SERVER_USER, serverWhiteboard } from "./server-definition.js";
 
 /** User ids the demo accepts: what `toUserId` makes of a picked name. */
 const USER_ID = /^[a-z0-9-]{1,32}$/;
 
 /**
  * The whiteboard's sync server: the server's definition (stricter mutators, the `leave` action)
- * on `storage`. When a connection ends, its client's cursor and avatar are removed for everyone.
+ * on `storage`. When a connection ends, its client's cursor and avatar are removed for everyone;
+ * the first connection to a board after a start removes what an earlier run left behind.
  * The demo's "sign-in" is the picked name, sent as `auth`; a real app verifies a token here.
  */
 export function createWhiteboardSyncServer(storage: Storage): SyncServer {
+  // Connected clients per space, to drop presence left over from before a restart.
+  const connected = new Map<string, Set<string>>();
+  const pruned = new Set<string>();
   const sync: SyncServer = createSyncServer({
     stores: [serverWhiteboard],
     storage,
     authenticate: ({ auth }) => (auth !== undefined && USER_ID.test(auth) ? auth : undefined),
-    onDisconnect: async ({ spaceId, userId, clientId }) => {
-      await sync.runAction(spaceId, userId, "leave", { clientId });
+    onConnect: async ({ spaceId, clientId }) => {
+      const clients = connected.get(spaceId) ?? new Set();
+      connected.set(spaceId, clients.add(clientId));
+      if (pruned.has(spaceId)) return;
+      pruned.add(spaceId);
+      await sync.runAction(spaceId, SERVER_USER, "prunePresence", { connected: [...clients] });
+    },
+    onDisconnect: async ({ spaceId, clientId }) => {
+      connected.get(spaceId)?.delete(clientId);
+      await sync.runAction(spaceId, SERVER_USER, "leave", { clientId });
     },
   });
   return sync;

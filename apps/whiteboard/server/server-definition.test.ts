@@ -13,7 +13,7 @@ import { WebSocket } from "ws";
 import { whiteboard, type WhiteboardDefinition } from "../src/shared/definition.js";
 import type { Shape } from "../src/shared/schemas.js";
 import { createWhiteboardSyncServer } from "./create-whiteboard-sync-server.js";
-import { NOTE_TOO_LONG } from "./server-definition.js";
+import { NOTE_TOO_LONG, SERVER_USER } from "./server-definition.js";
 
 type Board = Store<WhiteboardDefinition>;
 
@@ -93,19 +93,35 @@ describe("whiteboard server definition, over a real server", () => {
     expect(await until(ada, presentUsers, (users) => users.join() === "ada")).toEqual(["ada"]);
   });
 
-  it("lets `leave` remove only the caller's own presence", async () => {
+  it("lets only the server run the presence clean-up actions", async () => {
     const ada = open("ada");
-    const bob = open("bob");
     await (
-      await bob.mutate.setPresence({ color: "#00f", cursor: null })
+      await ada.mutate.setPresence({ color: "#00f", cursor: null })
     ).confirmed;
-    await until(ada, presentUsers, (users) => users.includes("bob"));
-    const leave = sync.runAction("whiteboard/main", "ada", "leave", { clientId: bob.clientId });
-    expect(await leave).toEqual({ ok: true, result: { removed: false } });
-    expect(await sync.runAction("whiteboard/main", "bob", "leave", { clientId: bob.clientId })).toEqual({
-      ok: true,
-      result: { removed: true },
+    // What a client sending its own `action` message would get (the client API does not even list it).
+    const asClient = await sync.runAction("whiteboard/main", "ada", "leave", { clientId: ada.clientId });
+    expect(asClient).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/Only the server/) as unknown },
     });
+    expect(await sync.runAction("whiteboard/main", SERVER_USER, "leave", { clientId: ada.clientId })).toEqual(
+      {
+        ok: true,
+        result: { removed: true },
+      },
+    );
+  });
+
+  it("prunes presence left behind by clients that are gone", async () => {
+    const ada = open("ada");
+    await (
+      await ada.mutate.setPresence({ color: "#00f", cursor: null })
+    ).confirmed;
+    const before = (await ada.query(presentUsers)).length;
+    expect(before).toBeGreaterThan(0);
+    const result = await sync.runAction("whiteboard/main", SERVER_USER, "prunePresence", { connected: [] });
+    expect(result).toEqual({ ok: true, result: { removed: before } });
+    expect(await until(ada, presentUsers, (users) => users.length === 0)).toEqual([]);
   });
 
   it("rejects a note longer than the server allows, and keeps the old text", async () => {
