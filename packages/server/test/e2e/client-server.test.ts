@@ -197,4 +197,23 @@ describe("client ↔ server", () => {
     const state = await waitConverged(server, "notes/http", [ws.store, viaHttp.store]);
     expect(Object.keys(state).filter((k) => k.startsWith("notes/"))).toEqual(["notes/h", "notes/w"]);
   });
+
+  it("resets to a wiped server's new history and re-pushes its pending mutations", async () => {
+    const { store } = client("wipe", "alice");
+    await online(store);
+    await (
+      await store.mutate.putNote({ id: "old", text: "before the wipe" })
+    ).confirmed;
+    const port = server.running.port;
+    await server.close();
+    await expect.poll(() => store.status.connection, { timeout: 10_000 }).not.toBe("online");
+    await store.mutate.putNote({ id: "new", text: "made offline" });
+    await store.mutate.increment({ by: 1 });
+    // The database is gone: a new server on the same address, with a new history.
+    server = await startE2EServer({ dbPath: `${dir.path}/wiped.db`, port });
+    const state = await waitConverged(server, "notes/wipe", [store]);
+    expect(state["notes/old"]).toBeUndefined();
+    expect(state).toMatchObject({ counter: 1, "notes/new": { text: "made offline" } });
+    expect(await store.query((tx) => tx.get("notes/old"))).toBeUndefined();
+  });
 });
