@@ -87,4 +87,22 @@ describe("createStore", () => {
     await store.mutate.increment(1);
     expect(seen).toEqual([1, 2]);
   });
+
+  it("re-runs a one-shot query that a change interleaved with", async () => {
+    const store = createStore(todoStore, { space: "s1", userId: "u1" });
+    await store.ready;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let runs = 0;
+    const result = store.query(async (tx) => {
+      runs++;
+      const first = await tx.get("counter");
+      if (runs === 1) await gate;
+      return [first, await tx.get("counter")];
+    });
+    await store.mutate.increment(3);
+    release();
+    expect(await result).toEqual([3, 3]);
+    expect(runs).toBe(2);
+  });
 });

@@ -118,7 +118,12 @@ export function createStore<D extends AnyStoreDefinition>(
   });
   const subscriptions = new SubscriptionManager(local, onError);
   const watches = new WatchRegistry(onError);
-  local.onChange((change) => watches.notify(change));
+  // Bumped on every change, so a one-shot query can tell the store moved under it.
+  let changeCount = 0;
+  local.onChange((change) => {
+    changeCount++;
+    watches.notify(change);
+  });
   const connection = options.connect?.(local, { spaceId, definition, logger, onError });
   const unlinkPeers = (tabLink?.peers ?? options.peers)?.(local);
 
@@ -175,7 +180,12 @@ export function createStore<D extends AnyStoreDefinition>(
     action: action as ActionApi<D>,
     async query<TResult>(query: Query<D, TResult>): Promise<TResult> {
       await local.ready;
-      return query(local.readTransaction() as ReadTransaction);
+      // A query that awaits may interleave with a change; run it again so it reads one state.
+      for (let attempt = 0; ; attempt++) {
+        const seen = changeCount;
+        const result = await query(local.readTransaction() as ReadTransaction);
+        if (seen === changeCount || attempt >= 100) return result;
+      }
     },
     subscribe<TResult>(
       query: Query<D, TResult>,
