@@ -23,18 +23,22 @@ export class OrderedMap<V> {
     return m;
   }
 
+  /** Number of entries. */
   get size(): number {
     return this.#map.size;
   }
 
+  /** The value at `key`, O(1). */
   get(key: string): V | undefined {
     return this.#map.get(key);
   }
 
+  /** Whether `key` is present, O(1). */
   has(key: string): boolean {
     return this.#map.has(key);
   }
 
+  /** Sets `key`; a new key costs O(log n + chunk size) to place in order. */
   set(key: string, value: V): void {
     if (!this.#map.has(key)) this.#insertKey(key);
     this.#map.set(key, value);
@@ -50,6 +54,7 @@ export class OrderedMap<V> {
     return true;
   }
 
+  /** Removes every entry. */
   clear(): void {
     this.#map.clear();
     this.#chunks = [];

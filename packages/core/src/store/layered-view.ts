@@ -37,6 +37,7 @@ export class LayeredView {
     readonly layers: readonly Layer[],
   ) {}
 
+  /** The visible value at `key`: the topmost layer holding it, else the base. */
   get(key: string): unknown {
     for (let i = this.layers.length - 1; i >= 0; i--) {
       const v = this.layers[i]!.get(key);
