@@ -58,6 +58,18 @@ afterEach(() => {
 });
 
 describe("SyncClient connection", () => {
+  it("never starts again once disposed (a page's online handler may still call start)", async () => {
+    const { transport, client, connect } = setup();
+    client.start();
+    await connect();
+    client.dispose();
+    client.start();
+    client.reconnectNow();
+    await settle();
+    expect(transport.links).toHaveLength(1);
+    expect(client.status.connection).toBe("offline");
+  });
+
   it("sends connect with its state, and goes online on connected", async () => {
     const { target, transport, client, connect } = setup();
     target.history = "h1";

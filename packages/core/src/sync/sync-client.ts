@@ -111,6 +111,8 @@ export class SyncClient {
   private conn: Connection | null = null;
   private connSeq = 0;
   private running = false;
+  /** Set by `dispose`: the client never starts again (an app's `online` handler may still call). */
+  private disposed = false;
   private fatal: SyncedStoreError | null = null;
   private failures = 0;
   private openFailures = 0;
@@ -165,7 +167,7 @@ export class SyncClient {
 
   /** Starts connecting (after the target's persisted state has loaded). */
   start(): void {
-    if (this.running) return;
+    if (this.running || this.disposed) return;
     this.running = true;
     this.fatal = null;
     this.refreshPending();
@@ -187,6 +189,7 @@ export class SyncClient {
 
   /** `stop` for good, releasing the listener on the target. */
   dispose(): void {
+    this.disposed = true;
     this.stop();
     this.unsubscribePending();
   }
