@@ -1,12 +1,16 @@
 import {
   MutationRejectedError,
   OfflineError,
+  connectToServer,
+  createStore,
   memoryPersistence,
   type PersistenceProvider,
 } from "@synced-store/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FaultProxy } from "../helpers/fault-proxy.js";
+import { notesStore } from "./notes-definition.js";
 import {
+  NodeWebSocket,
   openClient,
   startE2EServer,
   tempDir,
@@ -215,5 +219,26 @@ describe("client ↔ server", () => {
     expect(state["notes/old"]).toBeUndefined();
     expect(state).toMatchObject({ counter: 1, "notes/new": { text: "made offline" } });
     expect(await store.query((tx) => tx.get("notes/old"))).toBeUndefined();
+  });
+
+  it("surfaces an unsupported schema version as a fatal error the app can act on", async () => {
+    const errors: unknown[] = [];
+    const outdated = { ...notesStore, schemaVersion: notesStore.schemaVersion + 1 };
+    const store = createStore(outdated, {
+      space: "schema",
+      userId: "alice",
+      onError: (e) => errors.push(e),
+      connect: connectToServer({ url: server.url, auth: "alice", WebSocket: NodeWebSocket }),
+    });
+    cleanups.push(() => store.close());
+    await expect
+      .poll(() => store.status.lastError?.code, { timeout: 10_000 })
+      .toBe("unsupported_schema_version");
+    expect(store.status.connection).toBe("offline");
+    expect(store.status.lastError?.message).toMatch(/Reload the app/);
+    expect(errors).toContainEqual(expect.objectContaining({ code: "unsupported_schema_version" }));
+    // No reconnect loop: the server saw one connection attempt.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(server.server.metrics.connectionsTotal).toBe(1);
   });
 });
