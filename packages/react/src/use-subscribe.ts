@@ -24,7 +24,8 @@ export interface UseSubscribeOptions<D extends AnyStoreDefinition, TDefault> {
  *
  * Components that pass the same query (same source text, or same `key`) and equal `deps` share one
  * store subscription. As with `useMemo`, `deps` must list every value the query closes over; the
- * query is not re-run when only its closure changes. Unchanged parts of the result keep their
+ * query is not re-run when only its closure changes. Module-level values count too: two modules
+ * whose queries read the same text but mean different constants need distinct `key`s. Unchanged parts of the result keep their
  * identity between results (structural sharing), so memoized children of a list skip rendering.
  * A query that throws re-throws during render, for the nearest error boundary.
  *
