@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
-import { SpaceQueue } from "../util/space-queue.js";
+import { GroupCommitter } from "./sqlite-group-commit.js";
 import type {
   ClientQuery,
   ClientRow,
@@ -62,8 +62,9 @@ interface HeadRecord {
 
 /**
  * `Storage` in one SQLite file (better-sqlite3, WAL journal): the embedded, durable default.
- * One connection serves every space; transactions run one at a time (SQLite has a single writer
- * anyway), each callback between `BEGIN IMMEDIATE` and `COMMIT`. One process per file.
+ * One connection serves every space; callbacks run one at a time (SQLite has a single writer
+ * anyway), with group commit: transactions of different spaces queued together share one commit
+ * and one fsync (see `GroupCommitter`). One process per file.
  * Keys are ordered by their UTF-8 bytes, which equals JS string order except between code points
  * above U+FFFF and U+E000–U+FFFF.
  */
@@ -74,31 +75,20 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   db.pragma("busy_timeout = 5000");
   db.exec(SCHEMA);
   const statements = prepare(db);
-  // One connection: every callback (read or write) must finish before the next begins.
-  const lock = new SpaceQueue();
+  const committer = new GroupCommitter(db);
   let closed = false;
-
-  const run = <T>(begin: string, spaceId: string, fn: (tx: SqliteTransaction) => Promise<T>) => {
-    if (closed) return Promise.reject(new Error("Storage is closed"));
-    return lock.run("db", async () => {
-      db.exec(begin);
-      try {
-        const result = await fn(new SqliteTransaction(statements, spaceId));
-        db.exec("COMMIT");
-        return result;
-      } catch (error) {
-        if (db.inTransaction) db.exec("ROLLBACK");
-        throw error;
-      }
-    });
-  };
+  const closedError = () => Promise.reject(new Error("Storage is closed"));
 
   return {
-    transact: (spaceId, fn) => run("BEGIN IMMEDIATE", spaceId, fn),
-    read: (spaceId, fn) => run("BEGIN", spaceId, (tx) => fn(new ReadOnly(tx))),
+    transact: (spaceId, fn) =>
+      closed ? closedError() : committer.submit(true, () => fn(new SqliteTransaction(statements, spaceId))),
+    read: (spaceId, fn) =>
+      closed
+        ? closedError()
+        : committer.submit(false, () => fn(new ReadOnly(new SqliteTransaction(statements, spaceId)))),
     async close() {
       closed = true;
-      await lock.idle();
+      await committer.idle();
       db.close();
     },
   };

@@ -1,0 +1,89 @@
+import type Database from "better-sqlite3";
+
+interface Job {
+  readonly write: boolean;
+  readonly run: () => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** Most write callbacks sharing one SQLite transaction (one fsync). */
+const MAX_GROUP = 256;
+
+/**
+ * Runs callbacks on one better-sqlite3 connection, one at a time, with group commit: write
+ * callbacks queued together share one `BEGIN IMMEDIATE … COMMIT` (so one fsync under
+ * `synchronous=FULL`), each inside its own savepoint so a failing callback rolls back alone. A
+ * write's promise settles only after the group's `COMMIT`: nothing is acknowledged before it is
+ * durable. Reads run in their own transaction between groups, so they never see uncommitted data.
+ */
+export class GroupCommitter {
+  readonly #jobs: Job[] = [];
+  #running: Promise<void> | undefined;
+
+  constructor(private readonly db: Database.Database) {}
+
+  /** Queues `run` as a write (grouped) or a read (alone). */
+  submit<T>(write: boolean, run: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#jobs.push({ write, run, resolve: resolve as (value: unknown) => void, reject });
+      this.#running ??= this.#loop();
+    });
+  }
+
+  /** Resolves once every queued callback has settled. */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  async #loop(): Promise<void> {
+    // Start on a later microtask, so callbacks queued in the same tick join the first group.
+    await Promise.resolve();
+    while (this.#jobs.length > 0) {
+      if (this.#jobs[0]!.write) await this.#writeGroup();
+      else await this.#read(this.#jobs.shift()!);
+    }
+    // Cleared in the same synchronous step as the emptiness check: a job submitted from now on
+    // starts a new loop.
+    this.#running = undefined;
+  }
+
+  async #read(job: Job): Promise<void> {
+    this.db.exec("BEGIN");
+    try {
+      const result = await job.run();
+      this.db.exec("COMMIT");
+      job.resolve(result);
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      job.reject(error);
+    }
+  }
+
+  async #writeGroup(): Promise<void> {
+    const done: Array<{ job: Job; result: unknown }> = [];
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      // Writes queued while earlier ones run join the group, up to MAX_GROUP.
+      while (this.#jobs.length > 0 && this.#jobs[0]!.write && done.length < MAX_GROUP) {
+        const job = this.#jobs.shift()!;
+        this.db.exec("SAVEPOINT job");
+        try {
+          const result = await job.run();
+          this.db.exec("RELEASE job");
+          done.push({ job, result });
+        } catch (error) {
+          this.db.exec("ROLLBACK TO job");
+          this.db.exec("RELEASE job");
+          job.reject(error);
+        }
+      }
+      this.db.exec("COMMIT");
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      for (const { job } of done) job.reject(error);
+      return;
+    }
+    for (const { job, result } of done) job.resolve(result);
+  }
+}
