@@ -120,9 +120,11 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   };
 
   const notify = async (spaceId: string, version: number) => {
-    // Only spaces this process serves need catching up; others load fresh when first used.
+    // Only spaces this process holds need catching up; others load fresh when first used. A held
+    // space without connections may be in the middle of a client's connect, whose snapshot may
+    // predate this version: queued behind the connect, the catch-up pokes that client.
     const s = spaces.get(spaceId);
-    if (s !== undefined && s.connections.size > 0) await s.notify(version);
+    if (s !== undefined) await s.notify(version);
   };
   if (options.bus !== undefined) {
     watcher = new VersionWatcher({

@@ -63,4 +63,50 @@ describe("sync servers sharing storage over a bus", () => {
     const poke = await reader.waitFor((m) => m.type === "poke" && m.max_included_version >= 1);
     expect(poke.type === "poke" && poke.patches).toEqual([{ op: "set", key: "counter", value: 5 }]);
   });
+  it("pokes a client whose connect overlapped another server's commit", async () => {
+    const shared = createMemoryStorage();
+    cleanups.push(() => shared.close());
+    // Server B's reads see the state at their start but finish only when `open` is called: its
+    // first client's connect takes a snapshot, then server A commits, then the connect completes.
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let reading: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (reading = resolve));
+    const slowReads: Storage = {
+      ...shared,
+      read: (spaceId, fn) =>
+        shared.read(spaceId, async (r) => {
+          const result = await fn(r);
+          reading();
+          await gate;
+          return result;
+        }),
+      close: () => Promise.resolve(),
+    };
+    const network = new MemoryBusNetwork();
+    const a = await startTestServer({
+      storage: { ...shared, close: () => Promise.resolve() },
+      bus: network.join(),
+      busPollIntervalMs: 0,
+    });
+    const b = await startTestServer({ storage: slowReads, bus: network.join(), busPollIntervalMs: 0 });
+    servers.push(a, b);
+    const writer = await a.connected("ann", "ca");
+    const readerConnected = b.connected("ben", "cb");
+    await started;
+    writer.send({
+      type: "push",
+      client_id: "ca",
+      mutations: [{ id: 1, name: "setItem", args: { id: "x", text: "during connect" }, timestamp: 0 }],
+    });
+    await writer.waitFor((m) => m.type === "poke" && m.max_included_version >= 1);
+    // Let B's bus notice arrive while the connect is still reading.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    open();
+    const reader = await readerConnected;
+    const poke = await reader.waitFor((m) => m.type === "poke" && m.max_included_version >= 1, 0, 5000);
+    expect(poke.type === "poke" && poke.patches).toEqual([
+      { op: "set", key: "items/x", value: { text: "during connect" } },
+    ]);
+  });
 });
