@@ -26,7 +26,7 @@ export class GroupCommitter {
   /** Queues `run` as a write (grouped) or a read (alone). */
   submit<T>(write: boolean, run: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#jobs.push({ write, run, resolve: resolve as (value: unknown) => void, reject });
+      this.#jobs.push({ write, run, resolve: resolve, reject });
       this.#running ??= this.#loop();
     });
   }
