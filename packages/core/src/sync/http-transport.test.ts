@@ -46,7 +46,10 @@ describe("httpTransport", () => {
     conn.send(encodeMessage({ type: "pull", client_id: "c1", base_version: 0 }));
     await vi.waitFor(() => expect(frames).toHaveLength(2));
     expect(calls.map((c) => c.url)).toEqual(["http://host/sync/connect", "http://host/sync/pull"]);
-    expect(calls[1]?.body).toEqual({ connect, message: { type: "pull", client_id: "c1", base_version: 0 } });
+    expect(calls[1]?.body).toEqual({
+      connect: { ...connect, history_id: "h" },
+      message: { type: "pull", client_id: "c1", base_version: 0 },
+    });
     expect(JSON.parse(frames[0] ?? "")).toMatchObject({ type: "connected" });
   });
 

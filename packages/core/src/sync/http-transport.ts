@@ -64,7 +64,17 @@ export function httpTransport(options: HttpTransportOptions): Transport {
           close(1002, "The server's HTTP response is not an array of messages");
           return;
         }
-        for (const frame of frames) if (!closed) handlers.onFrame(JSON.stringify(frame));
+        for (const frame of frames) {
+          if (closed) return;
+          const f = frame as { type?: unknown; history_id?: unknown };
+          if (f.type === "connected" && typeof f.history_id === "string" && connect !== null) {
+            // Later requests handshake again with this connect: carry the history the client now
+            // follows, or the server would reset it on every request. Version and mutation id 0
+            // never look ahead of the server; each pull names its own base version.
+            connect = { ...connect, history_id: f.history_id, base_version: 0, last_mutation_id: 0 };
+          }
+          handlers.onFrame(JSON.stringify(frame));
+        }
       };
       void Promise.resolve().then(() => {
         if (closed) return;
