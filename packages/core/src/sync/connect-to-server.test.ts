@@ -58,4 +58,27 @@ describe("connectToServer with createStore", () => {
     await store.close();
     expect(link.closed).toBe(true);
   });
+
+  it("reconnects at once when the device comes back online", async () => {
+    const transport = new FakeTransport();
+    const signal = new EventTarget();
+    const store = createStore(todoStore, {
+      space: "s1",
+      userId: "u1",
+      connect: connectToServer({
+        url: "ws://unused",
+        transport,
+        onlineSignal: signal,
+        backoff: { initialDelayMs: 60_000 },
+      }),
+    });
+    await vi.waitFor(() => expect(transport.links).toHaveLength(1));
+    transport.last.serverClose(1006);
+    await vi.waitFor(() => expect(store.status.connection).toBe("offline"));
+    signal.dispatchEvent(new Event("online"));
+    expect(transport.links).toHaveLength(2);
+    await store.close();
+    signal.dispatchEvent(new Event("online"));
+    expect(transport.links).toHaveLength(2);
+  });
 });

@@ -2,6 +2,7 @@ import type { SyncedStoreError } from "../errors.js";
 import type { SyncTarget } from "../store/server-update.js";
 import type { ConnectionState, SyncStatus } from "./status.js";
 import { httpTransport, type FetchLike } from "./http-transport.js";
+import { browserOnlineSignal, onOnline, type OnlineSignal } from "./network-events.js";
 import { SyncClient, type AuthSource, type SyncClientOptions } from "./sync-client.js";
 import type { Transport } from "./transport.js";
 import { webSocketTransport, type WebSocketConstructor } from "./websocket-transport.js";
@@ -35,6 +36,11 @@ export interface ServerConnectionOptions extends Partial<
   readonly fetch?: FetchLike;
   /** Replaces the WebSocket transport entirely (tests, custom hosts). */
   readonly transport?: Transport;
+  /**
+   * When it reports the device back online, reconnect at once instead of waiting out the backoff.
+   * `null` turns this off. @default the browser's `online` event, where there is one
+   */
+  readonly onlineSignal?: OnlineSignal | null;
 }
 
 /** What the store hands the sync layer (structurally `ConnectContext` of `createStore`). */
@@ -74,7 +80,16 @@ export function connectToServer(
       options.httpUrl === undefined
         ? undefined
         : httpTransport({ url: options.httpUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
-    const { url: _url, auth, httpUrl: _h, WebSocket: _w, fetch: _f, transport: _t, ...tuning } = options;
+    const {
+      url: _url,
+      auth,
+      httpUrl: _h,
+      WebSocket: _w,
+      fetch: _f,
+      transport: _t,
+      onlineSignal,
+      ...tuning
+    } = options;
     const client = new SyncClient({
       ...tuning,
       target,
@@ -86,12 +101,17 @@ export function connectToServer(
       onError: (error: SyncedStoreError) => context.onError(error),
     });
     client.start();
+    const stopListening = onOnline(
+      onlineSignal === null ? undefined : (onlineSignal ?? browserOnlineSignal()),
+      () => client.reconnectNow(),
+    );
     return {
       client,
       status: () => client.status,
       onStatusChange: (listener) => client.onStatusChange(() => listener()),
       action: (name, args) => client.callAction(name, args),
       close: () => {
+        stopListening();
         client.dispose();
         return Promise.resolve();
       },
