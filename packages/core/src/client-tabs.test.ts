@@ -29,11 +29,14 @@ class TestServer {
   /** Every (client, id) applied, in order. */
   readonly applied: string[] = [];
   online = false;
+  /** Stores that connected, by client id. */
+  readonly connected: string[] = [];
   #version = 0;
   readonly #targets = new Set<SyncTarget>();
 
   connect = (target: SyncTarget): SyncConnection => {
     this.#targets.add(target);
+    void target.ready.then(() => this.connected.push(target.clientId));
     const stop = target.onPendingAdded(() => queueMicrotask(() => void this.#sync(target)));
     void target.ready.then(() => this.#sync(target));
     return {
@@ -165,6 +168,19 @@ describe("createStore with tabs", () => {
     await server.goOnline();
     expect(server.applied).toEqual(["c1:1", "c1:2", "c1:3"]);
     expect(server.state.get("items/n")).toBe(6);
+  });
+
+  it("opens no store for a closed tab that left nothing to push", async () => {
+    const { server, openTab } = browser();
+    const one = await openTab();
+    const two = await openTab();
+    await close(one);
+    const three = await openTab();
+    await two.mutate.put({ k: "x", v: 1 });
+    await vi.waitFor(async () => expect(await item(three, "x")).toBe(1));
+    // Tab two looked at c1's queue (empty) without connecting as c1; the third tab reuses c1
+    // unless it started while tab two still held c1's lock.
+    expect(server.connected).toEqual(["c1", "c2", three.clientId]);
   });
 
   it("has the next load push the queues of tabs closed offline, and show them at once", async () => {

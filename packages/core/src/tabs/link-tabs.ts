@@ -71,6 +71,11 @@ export function linkTabs(options: LinkTabsOptions): TabLink | undefined {
   let own: PeerTarget | undefined;
 
   const adopt: AdoptClient = async (orphanId, signal) => {
+    // Most freed clients left nothing behind: look before opening a store and a connection.
+    const probe = options.openPersistence(orphanId);
+    const left = (await probe.load())?.pending.length ?? 0;
+    await probe.close();
+    if (left === 0 || signal.aborted) return;
     const orphan = options.openOrphan(orphanId, (target) => {
       void target.ready.then(() => showOrphan(orphanId, target, own, channel)).catch(onError);
       return () => undefined;
