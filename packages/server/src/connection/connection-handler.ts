@@ -10,7 +10,8 @@ import {
 } from "@synced-store/core";
 import type { Limits } from "../engine/limits.js";
 import type { SpaceConnection } from "../engine/poke-buffer.js";
-import type { PushOutcome, Space } from "../engine/space.js";
+import type { PushOutcome } from "../engine/push-group.js";
+import type { Space } from "../engine/space.js";
 import type { Logger } from "../logger.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
 import { RateLimiter } from "./rate-limiter.js";

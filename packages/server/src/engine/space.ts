@@ -1,18 +1,17 @@
-import { encodeMessage, ValidationError, type WireMutation } from "@synced-store/core";
+import { encodeMessage, type WireMutation } from "@synced-store/core";
 import type { Logger } from "../logger.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
 import type { SpaceHead, Storage, StorageReader, StorageTransaction } from "../storage/storage.js";
 import type { SpaceQueue } from "../util/space-queue.js";
 import type { Limits } from "./limits.js";
 import { PokeBuffer, type SpaceConnection } from "./poke-buffer.js";
-import { processBatch } from "./process-batch.js";
-import { ServerWriteTransaction } from "./server-transaction.js";
+import { processPush, type PendingPush, type PushOutcome } from "./push-group.js";
+import { runAction } from "./run-action.js";
 import { DELETED, SpaceState, type ClientState, type WriteLayer } from "./space-state.js";
 import type { StoreRuntime } from "./store-runtime.js";
 import { toWireError, type WireError } from "./wire-error.js";
 import { pullResponse } from "./pull-response.js";
 import { RejectionLog } from "./rejection-log.js";
-import { withTimeout } from "../util/with-timeout.js";
 
 /** What a space needs from the server around it. */
 export interface SpaceEnvironment {
@@ -25,24 +24,6 @@ export interface SpaceEnvironment {
   readonly onCommit: (spaceId: string, version: number) => void;
   /** Tombstones are kept for this many versions; older cookies get a full snapshot. */
   readonly tombstoneRetention: number;
-}
-
-/** What a push did, for the connection that sent it. */
-export interface PushOutcome {
-  readonly errors: ReadonlyArray<{ readonly id: number; readonly error: WireError }>;
-  /** Set when the batch stopped at a gap: the server's last mutation id for the client. */
-  readonly gapAfter?: number;
-  /** Set when the push was refused as a whole (nothing of it ran). */
-  readonly refused?: WireError;
-}
-
-/** A push waiting for its group. */
-interface PendingPush {
-  readonly userId: string;
-  readonly clientId: string;
-  readonly mutations: readonly WireMutation[];
-  resolve(outcome: PushOutcome): void;
-  reject(error: unknown): void;
 }
 
 /** Most mutations committed in one group (one transaction, one version). */
@@ -126,7 +107,13 @@ export class Space {
         const writes: WriteLayer = new Map();
         const clients = new Map<string, ClientState>();
         const outcomes: PushOutcome[] = [];
-        for (const p of group) outcomes.push(await this.#processPush(p, writes, clients));
+        const ctx = {
+          store: this.store,
+          state: this.state,
+          limits: this.env.limits,
+          metrics: this.env.metrics,
+        };
+        for (const p of group) outcomes.push(await processPush(ctx, p, writes, clients));
         if (clients.size === 0) return { outcomes, version: undefined, writes, clients };
         const version = head.version + 1;
         await tx.putKeys(version, toKeyWrites(writes));
@@ -143,43 +130,6 @@ export class Space {
     } catch (error) {
       for (const p of group) p.reject(error);
     }
-  }
-
-  /** Runs one queued push inside the group's transaction. */
-  async #processPush(
-    p: PendingPush,
-    writes: WriteLayer,
-    clients: Map<string, ClientState>,
-  ): Promise<PushOutcome> {
-    const known = clients.get(p.clientId) ?? this.state.clients.get(p.clientId);
-    if (known !== undefined && known.userId !== p.userId) {
-      return {
-        errors: [],
-        refused: { code: "unauthorized", message: "This client id belongs to another user" },
-      };
-    }
-    const result = await processBatch({
-      store: this.store,
-      state: this.state,
-      limits: this.env.limits,
-      userId: p.userId,
-      clientId: p.clientId,
-      mutations: p.mutations,
-      startLastMutationId: known?.lastMutationId ?? 0,
-      writes,
-    });
-    const m = this.env.metrics;
-    m.pushes++;
-    m.mutationsApplied += result.applied;
-    m.mutationsRejected += result.errors.length;
-    m.mutationsSkipped += result.skipped;
-    if (result.lastMutationId !== result.startLastMutationId) {
-      clients.set(p.clientId, { userId: p.userId, lastMutationId: result.lastMutationId });
-    }
-    return {
-      errors: result.errors,
-      ...(result.gapAfter === undefined ? {} : { gapAfter: result.gapAfter }),
-    };
   }
 
   /** Answers a pull of `conn` from `baseVersion` (a snapshot with `reset` when needed). */
@@ -215,38 +165,23 @@ export class Space {
         const { result, version, writes } = await this.env.storage.transact(this.id, async (stx) => {
           const head = await stx.head();
           await this.#catchUp(stx, head);
-          const parsed = def.args.safeParse(args);
-          if (!parsed.success) {
-            throw new ValidationError(
-              "invalid_args",
-              `Invalid args for action ${name}: ${parsed.error.message}`,
-            );
-          }
-          const tx = new ServerWriteTransaction(
-            {
-              userId,
-              clientId: "",
-              fullAccess: true,
-              patterns: this.store.patterns,
-              limits: this.env.limits,
-            },
-            this.state,
-            new Map(),
-          );
-          const value: unknown = await withTimeout(
-            def.run(tx, parsed.data, { userId, spaceId: this.id }),
-            this.env.limits.actionTimeoutMs,
-            `Action ${name} did not finish`,
-            "action_failed",
-          );
+          const { value, writes } = await runAction(def, {
+            name,
+            args,
+            userId,
+            spaceId: this.id,
+            state: this.state,
+            patterns: this.store.patterns,
+            limits: this.env.limits,
+          });
           // The result travels as JSON: normalize it now, inside the transaction, so a result
           // that cannot be encoded fails the action instead of the connection.
           const result = value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
-          if (tx.writes.size === 0) return { result, version: undefined, writes: tx.writes };
+          if (writes.size === 0) return { result, version: undefined, writes };
           const version = head.version + 1;
-          await stx.putKeys(version, toKeyWrites(tx.writes));
+          await stx.putKeys(version, toKeyWrites(writes));
           await stx.setVersion(version);
-          return { result, version, writes: tx.writes };
+          return { result, version, writes };
         });
         if (version !== undefined) this.#committed(version, writes, new Map());
         return { ok: true, result };
