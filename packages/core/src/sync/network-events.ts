@@ -13,7 +13,7 @@ export function browserOnlineSignal(): OnlineSignal | undefined {
   if (typeof g.addEventListener !== "function" || typeof g.removeEventListener !== "function")
     return undefined;
   if (g.navigator === undefined) return undefined;
-  return globalThis as unknown as OnlineSignal;
+  return globalThis;
 }
 
 /** Calls `onOnline` whenever `signal` reports the device back online; returns an unsubscribe. */
