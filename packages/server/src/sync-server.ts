@@ -131,13 +131,10 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       bus: options.bus,
       storage,
       spaces: () => [...spaces.values()].filter((s) => s.connections.size > 0).map((s) => s.id),
-      onAdvance: (spaceId, version) => {
-        notify(spaceId, version).catch((error: unknown) =>
-          logger.error("catching up after a bus notice failed", { space: spaceId, error: String(error) }),
-        );
-      },
+      // A failed catch-up is retried by the next poll (the watcher forgets that version).
+      onAdvance: (spaceId, version) => notify(spaceId, version),
       ...(options.busPollIntervalMs === undefined ? {} : { pollIntervalMs: options.busPollIntervalMs }),
-      onError: (error) => logger.warn("bus error", { error: String(error) }),
+      onError: (error) => logger.warn("bus error or failed catch-up", { error: String(error) }),
     });
   }
 

@@ -100,7 +100,7 @@ export function runBusContract(name: string, makePair: () => Promise<BusPair>): 
         bus: pair.b,
         storage,
         spaces: () => ["s/1", "s/2"],
-        onAdvance: (space, version) => advanced.push([space, version]),
+        onAdvance: (space, version) => void advanced.push([space, version]),
         pollIntervalMs: 0,
       });
       try {

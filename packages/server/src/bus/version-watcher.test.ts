@@ -21,7 +21,7 @@ describe("VersionWatcher", () => {
       bus: mine,
       storage: createMemoryStorage(),
       spaces: () => [],
-      onAdvance: (s, v) => advanced.push([s, v]),
+      onAdvance: (s, v) => void advanced.push([s, v]),
       pollIntervalMs: 0,
     });
     watcher.committed("a/1", 2);
@@ -80,7 +80,7 @@ describe("VersionWatcher", () => {
         bus: silent,
         storage,
         spaces: () => served,
-        onAdvance: (s, v) => advanced.push([s, v]),
+        onAdvance: (s, v) => void advanced.push([s, v]),
         pollIntervalMs: 1000,
       });
       await commit(storage, "a/1", 4);
@@ -128,6 +128,29 @@ describe("VersionWatcher", () => {
     await vi.waitFor(() => expect(onError).toHaveBeenCalledTimes(1));
     await watcher.resync();
     expect(onError.mock.calls.map(([e]) => String(e))).toEqual(["Error: engine bug", "Error: database down"]);
+    watcher.close();
+  });
+  it("reports a version again after its catch-up failed", async () => {
+    const storage = createMemoryStorage();
+    await commit(storage, "a/1", 3);
+    const onError = vi.fn();
+    const attempts: number[] = [];
+    const watcher = new VersionWatcher({
+      bus: new MemoryBusNetwork().join(),
+      storage,
+      spaces: () => ["a/1"],
+      onAdvance: (_, version) => {
+        attempts.push(version);
+        return attempts.length === 1 ? Promise.reject(new Error("storage hiccup")) : Promise.resolve();
+      },
+      pollIntervalMs: 0,
+      onError,
+    });
+    await watcher.resync();
+    await vi.waitFor(() => expect(onError).toHaveBeenCalledTimes(1));
+    await watcher.resync();
+    await watcher.resync(); // caught up now: not reported a third time
+    expect(attempts).toEqual([3, 3]);
     watcher.close();
   });
 });

@@ -11,8 +11,10 @@ export interface VersionWatcherOptions {
   /**
    * A served space is known to have reached `version`, beyond any version reported before:
    * catch up from storage and poke. Called at most once per (space, version), in increasing order.
+   * When the returned promise rejects, the space's version is forgotten, so the next resync or
+   * poll reports it again.
    */
-  readonly onAdvance: (spaceId: string, version: number) => void;
+  readonly onAdvance: (spaceId: string, version: number) => void | Promise<void>;
   /**
    * Also re-read the versions of served spaces this often, in ms, covering notices that never
    * reached the bus (a process that died between its commit and its publish, a failed publish).
@@ -90,10 +92,15 @@ export class VersionWatcher {
 
   #advance(spaceId: string, version: number): void {
     if (!this.#raise(spaceId, version)) return;
-    try {
-      this.#options.onAdvance(spaceId, version);
-    } catch (error) {
+    const failed = (error: unknown) => {
+      if (this.#known.get(spaceId) === version) this.#known.delete(spaceId);
       this.#report(error);
+    };
+    try {
+      const done = this.#options.onAdvance(spaceId, version);
+      if (done instanceof Promise) done.catch(failed);
+    } catch (error) {
+      failed(error);
     }
   }
 
