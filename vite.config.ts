@@ -1,5 +1,17 @@
 import { defineConfig } from "vitest/config";
 
+// Vitest's reporter prints failures with `Map.groupBy` (Node 21+); on Node 20 it crashed instead.
+const mapWithGroupBy = Map as unknown as { groupBy?: unknown };
+mapWithGroupBy.groupBy ??= <T, K>(items: Iterable<T>, keyOf: (item: T, index: number) => K): Map<K, T[]> => {
+  const groups = new Map<K, T[]>();
+  let i = 0;
+  for (const item of items) {
+    const key = keyOf(item, i++);
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return groups;
+};
+
 /** Workspace packages resolve to their TypeScript source: no build step in dev and tests. */
 export const sourceCondition = "@synced-store/source";
 
