@@ -48,3 +48,4 @@ export {
 export { memoryTabLocks, type TabLocks, type ReleaseLock } from "./tabs/tab-locks.js";
 export { webTabLocks, type LockManagerLike } from "./tabs/web-tab-locks.js";
 export { memoryClientRegistry, type ClientRegistry } from "./tabs/client-registry.js";
+export { browserOnlineSignal, type OnlineSignal } from "./sync/network-events.js";
