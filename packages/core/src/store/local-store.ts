@@ -11,11 +11,13 @@ import type { AnyStoreDefinition } from "../schema/define-store.js";
 import type { CompiledPattern } from "../schema/key-pattern.js";
 import { isServerOnlyKey } from "../schema/keys.js";
 import { deferred } from "../util/deferred.js";
+import { deepEqual } from "../util/deep-equal.js";
 import { Listeners } from "../util/listeners.js";
 import { silentLogger, type Logger } from "../util/logger.js";
 import { DELETED, LayeredView, mergeLayers, type Layer } from "./layered-view.js";
 import { toPersisted, toWire, type PendingMutation } from "./pending-mutation.js";
 import { PendingQueue } from "./pending-queue.js";
+import { ReadSet } from "./read-set.js";
 import { PeerMutations } from "./peer-mutations.js";
 import type { PeerTarget } from "./peer-target.js";
 import { StoreReadTransaction, type ReadRecorder, type TransactionContext } from "./read-transaction.js";
@@ -185,7 +187,8 @@ export class LocalStore implements SyncTarget, PeerTarget {
     }
     return this.#serially(async () => {
       if (this.#closed) throw new SyncedStoreError("closed", "The store is closed");
-      const tx = await runMutator(def, name, parsed.data, this.#view, this.#ctx(), this.#patterns);
+      const reads = new ReadSet();
+      const tx = await runMutator(def, name, parsed.data, this.#view, this.#ctx(), this.#patterns, reads);
       const into = this.#queue.coalesceTarget(name, def, parsed.data);
       const replaced = into === undefined ? undefined : this.#queue.mutations[into];
       const m: PendingMutation = {
@@ -196,6 +199,8 @@ export class LocalStore implements SyncTarget, PeerTarget {
         // A coalesced call keeps its place in time, so tabs keep ordering it alike.
         timestamp: replaced?.timestamp ?? this.#now(),
         writes: replaced ? mergeLayers(replaced.writes, tx.writes) : tx.writes,
+        // Merged writes are not one run's effect: a coalesced call always runs again on rebase.
+        reads: replaced ? undefined : reads,
         confirmed: replaced?.confirmed ?? deferred<void>(),
       };
       if (into === undefined) this.#queue.add(m);
@@ -323,7 +328,12 @@ export class LocalStore implements SyncTarget, PeerTarget {
       this.#baseVersion = update.maxIncludedVersion;
     }
 
-    await this.#replay();
+    // What the mutations still pending may now read differently: patched keys, and the keys the
+    // acknowledged mutations wrote (their effect leaves the overlay). A reset changes everything,
+    // and so do other tabs' mutations leaving (the cached effects were computed among them).
+    const changed = reset || peersDropped ? undefined : new Set(written.keys());
+    for (const m of acked) for (const key of m.writes.keys()) changed?.add(key);
+    await this.#replay(changed);
     // Keys only the new overlay touches kept their base value, which the patch left alone.
     for (const key of this.#overlay.keys()) if (!before.has(key)) before.set(key, this.#base.get(key));
     const changes = collectChanges(before, (key) => this.#view.get(key));
@@ -353,24 +363,46 @@ export class LocalStore implements SyncTarget, PeerTarget {
     return { resetBase, baseSet, baseDel, meta: this.#meta(), pendingDel: acked.map((m) => m.id) };
   }
 
-  /** Rebuilds the overlay by replaying every pending mutation over the base, in id order. */
-  async #replay(): Promise<void> {
+  /**
+   * Rebuilds the overlay by replaying the pending mutations over the base, in order. With
+   * `changed` (the keys whose value under the pending mutations changed), a mutation whose last
+   * run read none of the keys changed so far keeps its effect without running again, so a rebase
+   * costs what the change touches; without it (or with other tabs' mutations shown) all run.
+   */
+  async #replay(changed?: ReadonlySet<string>): Promise<void> {
     const overlay: Layer = new OrderedMap();
     const view = new LayeredView(this.#base, [overlay]);
     const ctx = this.#ctx();
+    const dirty = changed && this.#peers.size === 0 ? new Set(changed) : undefined;
     for (const m of this.#peers.replayOrder(this.#clientId, this.#queue.mutations)) {
       const own = "confirmed" in m ? m : undefined;
-      if (own) own.writes = new OrderedMap();
-      if (!m.parsed.ok) continue;
-      try {
-        const def = this.#mutators[m.name];
-        const runCtx = "clientId" in m ? { ...ctx, clientId: m.clientId } : ctx;
-        const tx = await runMutator(def, m.name, m.parsed.value, view, runCtx, this.#patterns);
-        if (own) own.writes = tx.writes;
-        for (const [key, value] of tx.writes.entries()) overlay.set(key, value);
-      } catch (error) {
-        // Kept pending with no local effect: the server decides its fate.
-        this.#logger.warn(`Replay of mutation ${m.id} (${m.name}) threw; its local effect is empty`, error);
+      if (dirty && own?.reads && !own.reads.touches(dirty)) {
+        // Same inputs as its last run, so the same effect; the keys it writes hold the same
+        // values as after the last replay again.
+        for (const [key, value] of own.writes.entries()) {
+          overlay.set(key, value);
+          dirty.delete(key);
+        }
+        continue;
+      }
+      const previous = own?.writes;
+      const reads = new ReadSet();
+      if (own) own.writes = NO_WRITES;
+      if (m.parsed.ok) {
+        try {
+          const def = this.#mutators[m.name];
+          const runCtx = "clientId" in m ? { ...ctx, clientId: m.clientId } : ctx;
+          const tx = await runMutator(def, m.name, m.parsed.value, view, runCtx, this.#patterns, reads);
+          if (own) own.writes = tx.writes;
+          for (const [key, value] of tx.writes.entries()) overlay.set(key, value);
+        } catch (error) {
+          // Kept pending with no local effect: the server decides its fate.
+          this.#logger.warn(`Replay of mutation ${m.id} (${m.name}) threw; its local effect is empty`, error);
+        }
+      }
+      if (own) {
+        own.reads = reads;
+        if (dirty && previous) markRewritten(dirty, previous, own.writes);
       }
     }
     this.#overlay = overlay;
@@ -411,4 +443,17 @@ export class LocalStore implements SyncTarget, PeerTarget {
     this.#tail = run.catch(() => undefined);
     return run;
   }
+}
+
+/** The effect of a run that threw or could not start; shared, never written to. */
+const NO_WRITES: Layer = new OrderedMap();
+
+/** After a mutation ran again: keys it wrote as before are settled, every other key it touched is dirty. */
+function markRewritten(dirty: Set<string>, before: Layer, after: Layer): void {
+  for (const [key, value] of after.entries()) {
+    const old = before.get(key);
+    if (old !== undefined && deepEqual(old, value)) dirty.delete(key);
+    else dirty.add(key);
+  }
+  for (const key of before.keys()) if (!after.has(key)) dirty.add(key);
 }

@@ -2,6 +2,7 @@ import type { PersistedMutation } from "../kv/persistence.js";
 import type { WireMutation } from "../protocol/messages.js";
 import type { Deferred } from "../util/deferred.js";
 import type { Layer } from "./layered-view.js";
+import type { ReadSet } from "./read-set.js";
 
 /** A local mutation the server has not acknowledged yet. */
 export interface PendingMutation {
@@ -15,6 +16,11 @@ export interface PendingMutation {
   readonly timestamp: number;
   /** The mutation's effect at its last run; empty when that run threw. */
   writes: Layer;
+  /**
+   * What its last run read, when that run alone produced `writes`. A rebase that changed none of
+   * it reuses `writes` instead of running the mutator again (mutators are deterministic).
+   */
+  reads?: ReadSet | undefined;
   readonly confirmed: Deferred<void>;
 }
 

@@ -2,7 +2,7 @@ import { SyncedStoreError } from "../errors.js";
 import type { z } from "zod";
 import type { CompiledPattern } from "../schema/key-pattern.js";
 import type { LayeredView } from "./layered-view.js";
-import type { TransactionContext } from "./read-transaction.js";
+import type { ReadRecorder, TransactionContext } from "./read-transaction.js";
 import { StoreWriteTransaction } from "./write-transaction.js";
 import type { WriteTransaction } from "./transaction.js";
 
@@ -25,10 +25,11 @@ export async function runMutator(
   view: LayeredView,
   ctx: TransactionContext,
   patterns: readonly CompiledPattern[],
+  recorder?: ReadRecorder,
 ): Promise<StoreWriteTransaction> {
   if (def === undefined)
     throw new SyncedStoreError("unknown_mutator", `Unknown mutator ${JSON.stringify(name)}`);
-  const tx = new StoreWriteTransaction(ctx, view, patterns);
+  const tx = new StoreWriteTransaction(ctx, view, patterns, recorder);
   const result = def.run(tx, args);
   // Synchronous mutators skip a microtask hop.
   if (result instanceof Promise) await result;

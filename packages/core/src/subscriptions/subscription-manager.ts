@@ -2,7 +2,7 @@ import type { ReadTransaction } from "../store/transaction.js";
 import type { StoreReadTransaction } from "../store/read-transaction.js";
 import type { StoreChange } from "../store/store-change.js";
 import { deepEqual } from "../util/deep-equal.js";
-import { ReadSet } from "./read-set.js";
+import { ReadSet } from "../store/read-set.js";
 
 /** The part of the local store subscriptions use. */
 export interface SubscriptionSource {

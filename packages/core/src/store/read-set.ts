@@ -1,4 +1,4 @@
-import type { ReadRecorder } from "../store/read-transaction.js";
+import type { ReadRecorder } from "./read-transaction.js";
 
 /** A scanned range: keys under `prefix`, `>= from`, and `<= to` when `to` is set. */
 export interface ReadRange {
@@ -18,6 +18,15 @@ export class ReadSet implements ReadRecorder {
 
   range(prefix: string, from: string, to: string | undefined): void {
     this.ranges.push({ prefix, from, to });
+  }
+
+  /** Whether a change to any of `keys` could change what was read. */
+  touches(keys: ReadonlySet<string>): boolean {
+    if (keys.size === 0) return false;
+    for (const key of this.keys) if (keys.has(key)) return true;
+    if (this.ranges.length === 0) return false;
+    for (const key of keys) if (this.rangesCover(key)) return true;
+    return false;
   }
 
   /** Whether a change to `key` falls in one of the scanned ranges. */
