@@ -86,3 +86,10 @@ export interface Store<D extends AnyStoreDefinition> {
   /** Stops syncing and releases resources; persisted state stays. */
   close(): Promise<void>;
 }
+
+/**
+ * A store of any definition: what code that handles every store takes (`Store<D>` is invariant
+ * in `D`, so a `Store<typeof todo>` is not a `Store<AnyStoreDefinition>`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyStore = Store<any>;
