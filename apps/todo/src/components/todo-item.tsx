@@ -5,18 +5,22 @@ import { MAX_TODO_TEXT, type Todo } from "../shared/schemas.js";
 /** Props of {@link TodoItem}. */
 export interface TodoItemProps {
   todo: Todo;
-  canMoveUp: boolean;
-  canMoveDown: boolean;
-  onMove: (by: -1 | 1) => void;
+  /** The `order` that moves this todo up one place; undefined when it is first. */
+  moveUpTo: number | undefined;
+  /** The `order` that moves it down one place; undefined when it is last. */
+  moveDownTo: number | undefined;
 }
 
 /**
  * One todo: toggle, edit (double-click the text), reorder, delete. Memoised: thanks to the
  * structural sharing of `useSubscribe`, an unchanged todo keeps its identity and skips rendering.
  */
-export const TodoItem = memo(function TodoItem({ todo, canMoveUp, canMoveDown, onMove }: TodoItemProps) {
+export const TodoItem = memo(function TodoItem({ todo, moveUpTo, moveDownTo }: TodoItemProps) {
   const mutate = useMutate();
   const [draft, setDraft] = useState<string | null>(null);
+  const moveTo = (order: number | undefined) => {
+    if (order !== undefined) void mutate.moveTodo({ id: todo.id, order });
+  };
   const save = () => {
     const text = draft?.trim();
     setDraft(null);
@@ -51,10 +55,10 @@ export const TodoItem = memo(function TodoItem({ todo, canMoveUp, canMoveDown, o
       )}
       <span className="by">{todo.createdBy}</span>
       <span className="actions">
-        <button aria-label="Move up" disabled={!canMoveUp} onClick={() => onMove(-1)}>
+        <button aria-label="Move up" disabled={moveUpTo === undefined} onClick={() => moveTo(moveUpTo)}>
           ↑
         </button>
-        <button aria-label="Move down" disabled={!canMoveDown} onClick={() => onMove(1)}>
+        <button aria-label="Move down" disabled={moveDownTo === undefined} onClick={() => moveTo(moveDownTo)}>
           ↓
         </button>
         <button

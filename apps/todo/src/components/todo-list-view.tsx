@@ -1,5 +1,5 @@
 import type { Store } from "@synced-store/core";
-import { useMutate, useSubscribe } from "@synced-store/react";
+import { useSubscribe } from "@synced-store/react";
 import { orderBetween } from "../order-between.js";
 import type { TodoDefinition } from "../shared/definition.js";
 import type { Todo } from "../shared/schemas.js";
@@ -27,15 +27,6 @@ export function TodoListView({ listId, directory }: TodoListViewProps) {
     { default: [] as Todo[] },
   );
   const filter = useSubscribe((tx) => tx.get(tx.privateKey("filter")), []) ?? "all";
-  const mutate = useMutate();
-  const move = (index: number, by: -1 | 1) => {
-    const todo = todos[index];
-    if (!todo) return;
-    // Moving up lands between the two todos above; moving down, between the two below.
-    const [before, after] =
-      by < 0 ? [todos[index - 2], todos[index - 1]] : [todos[index + 1], todos[index + 2]];
-    void mutate.moveTodo({ id: todo.id, order: orderBetween(before?.order, after?.order) });
-  };
   const shown = todos.filter((t) => filter === "all" || (filter === "done") === t.done);
   return (
     <section className="list" aria-label={list?.name ?? "List"}>
@@ -44,16 +35,13 @@ export function TodoListView({ listId, directory }: TodoListViewProps) {
       <FilterBar filter={filter} />
       <ul className="todos">
         {shown.map((todo) => {
-          const index = todos.indexOf(todo);
-          return (
-            <TodoItem
-              key={todo.id}
-              todo={todo}
-              canMoveUp={index > 0}
-              canMoveDown={index < todos.length - 1}
-              onMove={(by) => move(index, by)}
-            />
-          );
+          const i = todos.indexOf(todo);
+          // Moving up lands between the two todos above; moving down, between the two below.
+          // Plain numbers as props, so an unchanged todo's memoised item skips rendering.
+          const up = i > 0 ? orderBetween(todos[i - 2]?.order, todos[i - 1]?.order) : undefined;
+          const down =
+            i < todos.length - 1 ? orderBetween(todos[i + 1]?.order, todos[i + 2]?.order) : undefined;
+          return <TodoItem key={todo.id} todo={todo} moveUpTo={up} moveDownTo={down} />;
         })}
       </ul>
       {shown.length === 0 && (

@@ -45,14 +45,15 @@ export function Canvas({ shapes, selectedIds, history, userId, editingId, onEdit
   };
 
   const startDrag = useCallback(
-    (e: PointerEvent, shape: Shape, mode: DragMode) => {
+    (e: PointerEvent, shape: Shape, mode: DragMode, selected: boolean) => {
       e.stopPropagation();
       // Captured by the shape itself, so moves keep coming while a double-click still reaches it.
       e.currentTarget.setPointerCapture(e.pointerId);
       drag.current = { mode, shape, from: { x: e.clientX, y: e.clientY }, last: null };
-      if (!selectedIds.includes(shape.id)) void mutate.select({ ids: [shape.id] });
+      if (!selected) void mutate.select({ ids: [shape.id] });
     },
-    [mutate, selectedIds],
+    // Stable, so a drag re-renders only the dragged shape's memoised view.
+    [mutate],
   );
 
   const onPointerMove = (e: PointerEvent) => {

@@ -9,7 +9,7 @@ export interface ShapeViewProps {
   shape: Shape;
   selected: boolean;
   editing: boolean;
-  onPointerDown: (event: PointerEvent, shape: Shape, mode: DragMode) => void;
+  onPointerDown: (event: PointerEvent, shape: Shape, mode: DragMode, selected: boolean) => void;
   onEdit: (id: string | null) => void;
   onTextCommit: (shape: Shape, text: string) => void;
 }
@@ -24,7 +24,7 @@ export const ShapeView = memo(function ShapeView(props: ShapeViewProps) {
       data-testid="shape"
       data-kind={shape.kind}
       data-id={shape.id}
-      onPointerDown={(e) => onPointerDown(e, shape, "move")}
+      onPointerDown={(e) => onPointerDown(e, shape, "move", selected)}
       onDoubleClick={() => shape.kind === "sticky" && onEdit(shape.id)}
     >
       {shape.kind === "ellipse" ? (
@@ -47,7 +47,7 @@ export const ShapeView = memo(function ShapeView(props: ShapeViewProps) {
             y={y + h - 2}
             width={12}
             height={12}
-            onPointerDown={(e) => onPointerDown(e, shape, "resize")}
+            onPointerDown={(e) => onPointerDown(e, shape, "resize", selected)}
           />
         </>
       )}
