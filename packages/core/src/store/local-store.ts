@@ -11,7 +11,6 @@ import type { AnyStoreDefinition } from "../schema/define-store.js";
 import type { CompiledPattern } from "../schema/key-pattern.js";
 import { isServerOnlyKey } from "../schema/keys.js";
 import { deferred } from "../util/deferred.js";
-import { deepEqual } from "../util/deep-equal.js";
 import { Listeners } from "../util/listeners.js";
 import { silentLogger, type Logger } from "../util/logger.js";
 import { DELETED, LayeredView, mergeLayers, type Layer } from "./layered-view.js";
@@ -22,6 +21,7 @@ import { PeerMutations } from "./peer-mutations.js";
 import type { PeerTarget } from "./peer-target.js";
 import { StoreReadTransaction, type ReadRecorder, type TransactionContext } from "./read-transaction.js";
 import { collectChanges, type StoreChange } from "./store-change.js";
+import { replayPending } from "./replay-pending.js";
 import { runMutator, type RunnableMutator } from "./run-mutator.js";
 import type { ApplyResult, ServerUpdate, SyncTarget } from "./server-update.js";
 
@@ -364,49 +364,22 @@ export class LocalStore implements SyncTarget, PeerTarget {
   }
 
   /**
-   * Rebuilds the overlay by replaying the pending mutations over the base, in order. With
-   * `changed` (the keys whose value under the pending mutations changed), a mutation whose last
-   * run read none of the keys changed so far keeps its effect without running again, so a rebase
-   * costs what the change touches; without it (or with other tabs' mutations shown) all run.
+   * Rebuilds the overlay by replaying the pending mutations (and other tabs' ones) over the base.
+   * With `changed`, mutations that read none of it keep their effect (see `replayPending`); with
+   * other tabs' mutations shown, every step runs.
    */
   async #replay(changed?: ReadonlySet<string>): Promise<void> {
-    const overlay: Layer = new OrderedMap();
-    const view = new LayeredView(this.#base, [overlay]);
-    const ctx = this.#ctx();
-    const dirty = changed && this.#peers.size === 0 ? new Set(changed) : undefined;
-    for (const m of this.#peers.replayOrder(this.#clientId, this.#queue.mutations)) {
-      const own = "confirmed" in m ? m : undefined;
-      if (dirty && own?.reads && !own.reads.touches(dirty)) {
-        // Same inputs as its last run, so the same effect; the keys it writes hold the same
-        // values as after the last replay again.
-        for (const [key, value] of own.writes.entries()) {
-          overlay.set(key, value);
-          dirty.delete(key);
-        }
-        continue;
-      }
-      const previous = own?.writes;
-      const reads = new ReadSet();
-      if (own) own.writes = NO_WRITES;
-      if (m.parsed.ok) {
-        try {
-          const def = this.#mutators[m.name];
-          const runCtx = "clientId" in m ? { ...ctx, clientId: m.clientId } : ctx;
-          const tx = await runMutator(def, m.name, m.parsed.value, view, runCtx, this.#patterns, reads);
-          if (own) own.writes = tx.writes;
-          for (const [key, value] of tx.writes.entries()) overlay.set(key, value);
-        } catch (error) {
-          // Kept pending with no local effect: the server decides its fate.
-          this.#logger.warn(`Replay of mutation ${m.id} (${m.name}) threw; its local effect is empty`, error);
-        }
-      }
-      if (own) {
-        own.reads = reads;
-        if (dirty && previous) markRewritten(dirty, previous, own.writes);
-      }
-    }
+    const overlay = await replayPending({
+      base: this.#base,
+      steps: this.#peers.replayOrder(this.#clientId, this.#queue.mutations),
+      mutators: this.#mutators,
+      patterns: this.#patterns,
+      ctx: this.#ctx(),
+      logger: this.#logger,
+      changed: this.#peers.size === 0 ? changed : undefined,
+    });
     this.#overlay = overlay;
-    this.#view = view;
+    this.#view = new LayeredView(this.#base, [overlay]);
   }
 
   #setBase(base: OrderedMap<unknown>): void {
@@ -443,17 +416,4 @@ export class LocalStore implements SyncTarget, PeerTarget {
     this.#tail = run.catch(() => undefined);
     return run;
   }
-}
-
-/** The effect of a run that threw or could not start; shared, never written to. */
-const NO_WRITES: Layer = new OrderedMap();
-
-/** After a mutation ran again: keys it wrote as before are settled, every other key it touched is dirty. */
-function markRewritten(dirty: Set<string>, before: Layer, after: Layer): void {
-  for (const [key, value] of after.entries()) {
-    const old = before.get(key);
-    if (old !== undefined && deepEqual(old, value)) dirty.delete(key);
-    else dirty.add(key);
-  }
-  for (const key of before.keys()) if (!after.has(key)) dirty.add(key);
 }
