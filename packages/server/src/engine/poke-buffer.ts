@@ -1,4 +1,4 @@
-import { canRead, encodeMessage, type PatchOp } from "@synced-store/core";
+import { privateKeyOwner, visibilityOf, type PatchOp } from "@synced-store/core";
 import { DELETED, type ClientState, type WriteLayer } from "./space-state.js";
 
 /** A connection as the space engine sees it. */
@@ -43,18 +43,23 @@ export class PokeBuffer {
   }
 
   /**
-   * Sends one poke per connection that needs it, each filtered for its user (one encoding per
-   * user), and empties the buffer. Returns how long the oldest commit waited, in ms.
+   * Sends one poke per connection that needs it, each filtered for its user, and empties the
+   * buffer. Shared patches are encoded once; a user's frame adds only its private patches and
+   * its clients' last mutation ids, and users with neither share one frame. Returns how long the
+   * oldest commit waited, in ms.
    */
   flush(connections: Iterable<SpaceConnection>): number | undefined {
     if (this.empty) return undefined;
-    const byUser = new Map<string, string>();
+    const parts = this.#encodeParts();
+    const frames = new Map<string, string>();
     for (const conn of connections) {
       if (conn.resetPending || conn.version >= this.#to) continue;
-      let frame = byUser.get(conn.userId);
+      const own = parts.privateByUser.has(conn.userId) || parts.clientsByUser.has(conn.userId);
+      const cacheKey = own ? `u:${conn.userId}` : "shared";
+      let frame = frames.get(cacheKey);
       if (frame === undefined) {
-        frame = this.#frameFor(conn.userId);
-        byUser.set(conn.userId, frame);
+        frame = this.#frame(parts, own ? conn.userId : undefined);
+        frames.set(cacheKey, frame);
       }
       conn.sendFrame(frame);
       conn.version = this.#to;
@@ -67,20 +72,47 @@ export class PokeBuffer {
     return waited;
   }
 
-  #frameFor(userId: string): string {
-    const patches: PatchOp[] = [];
+  /** The patches encoded as JSON once: shared ones joined, private ones by owner. */
+  #encodeParts(): EncodedParts {
+    const shared: string[] = [];
+    const privateByUser = new Map<string, string[]>();
     for (const [key, value] of this.#writes) {
-      if (!canRead(userId, key)) continue;
-      patches.push(value === DELETED ? { op: "del", key } : { op: "set", key, value });
+      const visibility = visibilityOf(key);
+      if (visibility === "server-only") continue;
+      const patch: PatchOp = value === DELETED ? { op: "del", key } : { op: "set", key, value };
+      const json = JSON.stringify(patch);
+      if (visibility === "shared") shared.push(json);
+      else {
+        const owner = privateKeyOwner(key)!;
+        const list = privateByUser.get(owner) ?? [];
+        list.push(json);
+        privateByUser.set(owner, list);
+      }
     }
-    const lastMutationIds: Record<string, number> = {};
-    for (const [id, c] of this.#clients) if (c.userId === userId) lastMutationIds[id] = c.lastMutationId;
-    return encodeMessage({
-      type: "poke",
-      min_included_version: this.#from,
-      max_included_version: this.#to,
-      patches,
-      client_id_to_last_mutation_id: lastMutationIds,
-    });
+    const clientsByUser = new Map<string, Record<string, number>>();
+    for (const [id, c] of this.#clients) {
+      const ids = clientsByUser.get(c.userId) ?? {};
+      ids[id] = c.lastMutationId;
+      clientsByUser.set(c.userId, ids);
+    }
+    return { shared: shared.join(","), privateByUser, clientsByUser };
   }
+
+  /** The poke frame for `userId` (undefined: a user with no private patches and no clients here). */
+  #frame(parts: EncodedParts, userId: string | undefined): string {
+    const own = userId === undefined ? undefined : parts.privateByUser.get(userId)?.join(",");
+    const patches = [parts.shared, own].filter((p) => p !== undefined && p.length > 0).join(",");
+    const ids = userId === undefined ? {} : (parts.clientsByUser.get(userId) ?? {});
+    // Same bytes as encodeMessage of a PokeMessage, assembled from pre-encoded parts.
+    return (
+      `{"type":"poke","min_included_version":${this.#from},"max_included_version":${this.#to},` +
+      `"patches":[${patches}],"client_id_to_last_mutation_id":${JSON.stringify(ids)}}`
+    );
+  }
+}
+
+interface EncodedParts {
+  readonly shared: string;
+  readonly privateByUser: Map<string, string[]>;
+  readonly clientsByUser: Map<string, Record<string, number>>;
 }
