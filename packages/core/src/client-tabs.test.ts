@@ -193,9 +193,10 @@ describe("createStore with tabs", () => {
     await close(two);
 
     const reload = await openTab();
-    // It takes over the first free client id, with its queue, and adopts the other queue.
-    expect(reload.clientId).toBe("c1");
-    expect(await item(reload, "a")).toBe(1);
+    // It takes over a free client id with its queue (c1 may still be held by tab two's aborted
+    // adoption of it when tab two closed), and adopts the other queue.
+    expect(["c1", "c2"]).toContain(reload.clientId);
+    await vi.waitFor(async () => expect(await item(reload, "a")).toBe(1));
     await vi.waitFor(async () => expect(await item(reload, "b")).toBe(2));
     await server.goOnline();
     await vi.waitFor(() => expect(server.applied.sort()).toEqual(["c1:1", "c2:1"]));

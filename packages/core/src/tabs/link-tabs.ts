@@ -150,6 +150,7 @@ function showOrphan(orphanId: string, orphan: PeerTarget, own: PeerTarget | unde
 /** Resolves once `ready()` holds, re-checking whenever `subscribe` reports a change. */
 function until(ready: () => boolean, subscribe: (listener: () => void) => () => void, signal: AbortSignal) {
   return new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
     if (ready()) return resolve();
     const stop = subscribe(() => {
       if (!ready()) return;
