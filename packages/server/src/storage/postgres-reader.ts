@@ -48,9 +48,11 @@ const Q = {
  * transaction, which is what makes the reads consistent with each other.
  */
 export class PostgresReader implements StorageReader {
+  /** `prefetched.head`: the head as read at the start of the surrounding transaction. */
   constructor(
     protected readonly client: PoolClient,
     protected readonly spaceId: string,
+    private readonly prefetched?: { readonly head: SpaceHead | undefined },
   ) {}
 
   protected async query<R extends object>(name: keyof typeof Q, values: unknown[]): Promise<R[]> {
@@ -59,6 +61,7 @@ export class PostgresReader implements StorageReader {
   }
 
   async head(): Promise<SpaceHead | undefined> {
+    if (this.prefetched) return this.prefetched.head;
     const [row] = await this.query<HeadRecord>("head", [this.spaceId]);
     return toHead(row);
   }

@@ -63,10 +63,15 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     if (closed) throw new Error("Storage is closed");
   };
 
-  /** Runs `body` after `begin`, then COMMIT, on a pooled connection; rolls back when it throws. */
+  /**
+   * Runs `body` after `begin`, then COMMIT, on a pooled connection; rolls back when it throws.
+   * A read-only transaction resolves as soon as `body` has its result: its COMMIT changes nothing,
+   * so it finishes in the background and the connection returns to the pool after it.
+   */
   async function inTransaction<T>(
     begin: string,
     body: (client: pg.PoolClient, begun: pg.QueryResult[]) => Promise<T>,
+    readOnly = false,
   ): Promise<T> {
     const client = await pool.connect();
     let broken: Error | undefined;
@@ -77,9 +82,24 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       onError(error);
     };
     client.on("error", onClientError);
+    let released = false;
     try {
       const begun = (await client.query(begin)) as pg.QueryResult | pg.QueryResult[];
       const result = await body(client, Array.isArray(begun) ? begun : [begun]);
+      if (readOnly) {
+        released = true;
+        client.query("COMMIT").then(
+          () => {
+            client.off("error", onClientError);
+            client.release(broken);
+          },
+          (error: Error) => {
+            client.off("error", onClientError);
+            client.release(error);
+          },
+        );
+        return result;
+      }
       await client.query("COMMIT");
       return result;
     } catch (error) {
@@ -89,8 +109,10 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       });
       throw error;
     } finally {
-      client.off("error", onClientError);
-      client.release(broken);
+      if (!released) {
+        client.off("error", onClientError);
+        client.release(broken);
+      }
     }
   }
 
@@ -116,8 +138,18 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     },
     read(spaceId, fn) {
       check();
-      return inTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", (c) =>
-        fn(new PostgresReader(c, spaceId)),
+      // The head is read in the opening round trip too; it also fixes the snapshot.
+      const begin = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+        SELECT history_id, version, horizon FROM synced_store_spaces WHERE space_id = ${pg.escapeLiteral(spaceId)}`;
+      return inTransaction(
+        begin,
+        (client, begun) =>
+          fn(
+            new PostgresReader(client, spaceId, {
+              head: toHead(begun[1]?.rows[0] as HeadRecord | undefined),
+            }),
+          ),
+        true,
       );
     },
     async close() {
