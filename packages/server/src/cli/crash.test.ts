@@ -100,7 +100,7 @@ describe("crash", () => {
         all.push({ id, name: "increment", args: { by: 1 }, timestamp: id });
       for (let j = 0; j < all.length; j += 500)
         client.send({ type: "push", client_id: `c${i}`, mutations: all.slice(j, j + 500) });
-      await client.waitFor((m) => m.type === "poke" && m.client_id_to_last_mutation_id[`c${i}`] === sent[i]);
+      // A pull queues behind those pushes in the space, so it sees their commit.
       const from = client.messages.length;
       client.send({ type: "pull", client_id: `c${i}`, base_version: 0 });
       const final = await client.waitFor((m) => m.type === "pull_response", from);
@@ -108,6 +108,9 @@ describe("crash", () => {
         op: "set",
         key: "counter",
         value: sent[i],
+      });
+      expect(final.type === "pull_response" && final.client_id_to_last_mutation_id).toEqual({
+        [`c${i}`]: sent[i],
       });
       client.close();
     }
