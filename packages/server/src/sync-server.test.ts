@@ -73,6 +73,7 @@ describe("push", () => {
     a.send({ type: "push", client_id: "ca", mutations: [inc, { ...inc, id: 2 }] });
     a.send({ type: "push", client_id: "ca", mutations: [inc, { ...inc, id: 2 }] });
     await a.roundTrip();
+    await t.server.settled();
     await pokedTo(a, 2);
     expect(stateOf(a).get("counter")).toBe(2);
     expect(t.server.metrics.mutationsSkipped).toBe(3);
