@@ -7,12 +7,13 @@
  * `STORAGE=memory` or `SQLITE_SYNCHRONOUS=NORMAL` change the server's storage.
  */
 import { loadavg } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { report, summarize, type BenchResult } from "../../../../scripts/bench-kit.js";
 import { openClient, tempDir, type NotesStore } from "../e2e/harness.js";
 import { startServerProcess } from "../e2e/server-process.js";
 
-const SPACES = 100;
-const PER_SPACE = 10;
+const SPACES = Number(process.env.SPACES ?? 100);
+const PER_SPACE = Number(process.env.PER_SPACE ?? 10);
 const WARMUP_MS = 3_000;
 const MEASURE_MS = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -20,11 +21,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dir = tempDir("synced-store-bench-");
 const storageKind = process.env.STORAGE === "memory" ? ":memory-storage:" : `${dir.path}/many.db`;
 const synchronous = process.env.SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL";
-const proc = await startServerProcess(storageKind, 0, { SQLITE_SYNCHRONOUS: synchronous });
+// SERVER_PORT: use a server already running there (e.g. one started under a profiler).
+const proc = process.env.SERVER_PORT
+  ? {
+      port: Number(process.env.SERVER_PORT),
+      url: `ws://127.0.0.1:${process.env.SERVER_PORT}/sync`,
+      kill: async () => {},
+    }
+  : await startServerProcess(storageKind, 0, { SQLITE_SYNCHRONOUS: synchronous });
 const heapUrl = `http://127.0.0.1:${proc.port}/heap`;
 const serverHeap = async () =>
   (await (await fetch(heapUrl)).json()) as { heapUsed: number; rss: number; cpuMicros: number };
 
+// How noisy the machine is: event-loop delay of this process while it does nothing yet.
+const baseline = monitorEventLoopDelay({ resolution: 5 });
+baseline.enable();
+await sleep(2000);
+baseline.disable();
 const before = await serverHeap();
 const stores: NotesStore[] = [];
 for (let s = 0; s < SPACES; s++) {
@@ -82,6 +95,8 @@ await sleep(WARMUP_MS);
 measuring = true;
 const mutationsAtStart = mutations;
 const cpuStart = process.cpuUsage();
+const eventLoop = monitorEventLoopDelay({ resolution: 5 });
+eventLoop.enable();
 const serverCpuStart = (await serverHeap()).cpuMicros;
 await sleep(MEASURE_MS);
 measuring = false;
@@ -90,6 +105,9 @@ const serverCpu = (await serverHeap()).cpuMicros - serverCpuStart;
 const measuredMutations = mutations - mutationsAtStart;
 for (const t of timers) clearInterval(t);
 const loaded = await serverHeap();
+const metricsText = await (await fetch(`http://127.0.0.1:${proc.port}/metrics`)).text();
+const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)`, "m").exec(metricsText)?.[1] ?? NaN);
+const loopDelay = eventLoop.percentile(99) / 1e6;
 await Promise.all(stores.map((s) => s.close()));
 await proc.kill();
 dir.remove();
@@ -109,6 +127,11 @@ const results: BenchResult[] = [
       serverProcessCpuPercent: Math.round((serverCpu / 1000 / MEASURE_MS) * 100),
       machineLoadAverage1m: Number(loadavg()[0]!.toFixed(1)),
       serverHeapLoadedMB: Math.round(loaded.heapUsed / 1e6),
+      clientEventLoopDelayP99Ms: Math.round(loopDelay),
+      idleEventLoopDelayP99MsBeforeStart: Math.round(baseline.percentile(99) / 1e6),
+      serverPushes: metric("synced_store_pushes_total"),
+      serverPulls: metric("synced_store_pulls_total"),
+      serverProtocolErrors: metric("synced_store_protocol_errors_total"),
     },
     target: "p99 < 50 ms",
     met: timing.p99Ms < 50,

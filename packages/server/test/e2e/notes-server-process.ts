@@ -39,4 +39,6 @@ const running = await listen(server, {
     res.end(JSON.stringify({ gc: gc !== undefined, ...process.memoryUsage(), cpuMicros: cpuMicros() }));
   },
 });
+// A polite stop (SIGTERM) exits normally, so `--cpu-prof` and the like write their output.
+process.on("SIGTERM", () => process.exit(0));
 process.stdout.write(`listening ${running.port}\n`);
