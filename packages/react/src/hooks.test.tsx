@@ -131,6 +131,27 @@ describe("useSubscribe", () => {
     expect(subscribe).toHaveBeenCalledTimes(2);
   });
 
+  it("follows the provider to another store, never showing the old store's result", async () => {
+    const first = openStore().store;
+    const second = openStore().store;
+    await first.mutate.put({ id: "a", text: "from first" });
+    await second.mutate.put({ id: "a", text: "from second" });
+    const seen: string[] = [];
+    function Text() {
+      const t = useSubscribe<Todo | undefined, Todo>((tx) => tx.get("todos/a"), [], {
+        default: { id: "a", text: "…" },
+      });
+      seen.push(t?.text ?? "none");
+      return <p>{t?.text}</p>;
+    }
+    const view = render(wrap(first, <Text />));
+    await screen.findByText("from first");
+    seen.length = 0;
+    view.rerender(wrap(second, <Text />));
+    await screen.findByText("from second");
+    expect(seen).not.toContain("from first");
+  });
+
   it("keeps one store subscription under StrictMode's double render and effects", async () => {
     const { store } = openStore();
     const subscribe = vi.spyOn(store, "subscribe");
