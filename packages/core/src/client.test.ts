@@ -105,4 +105,39 @@ describe("createStore", () => {
     expect(await result).toEqual([3, 3]);
     expect(runs).toBe(2);
   });
+
+  it("composes its status from the sync connection and runs actions through it", async () => {
+    const def = defineStore({ name: "x", keys: { "a/*": z.number() } })
+      .mutators({ put: { args: z.number(), run: (tx, n) => tx.set(`a/${n}`, n) } })
+      .actions((action) => ({ echo: action(z.object({ v: z.number() }), (_tx, a) => Promise.resolve(a.v)) }));
+    let connection: "online" | "offline" = "offline";
+    let notify = () => undefined as void;
+    const calls: Array<[string, unknown]> = [];
+    const store = createStore(def, {
+      space: "s",
+      userId: "u",
+      connect: () => ({
+        status: () => ({ connection, lastError: null }),
+        onStatusChange: (listener) => {
+          notify = listener;
+          return () => undefined;
+        },
+        action: (name, args) => {
+          calls.push([name, args]);
+          return Promise.resolve(42);
+        },
+        close: () => Promise.resolve(),
+      }),
+    });
+    const seen: string[] = [];
+    store.onStatusChange((s) => seen.push(`${s.connection}/${s.pendingCount}/${s.syncing}`));
+    await store.mutate.put(1);
+    connection = "online";
+    notify();
+    expect(store.status).toEqual({ connection: "online", pendingCount: 1, syncing: true, lastError: null });
+    expect(seen).toEqual(["offline/1/false", "online/1/true"]);
+    expect(await store.action.echo({ v: 1 })).toBe(42);
+    await expect(store.action.echo({ v: "no" } as never)).rejects.toMatchObject({ code: "invalid_args" });
+    expect(calls).toEqual([["echo", { v: 1 }]]);
+  });
 });
