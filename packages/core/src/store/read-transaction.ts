@@ -1,4 +1,4 @@
-import { isServerOnlyKey, privateKey } from "../schema/keys.js";
+import { SERVER_ONLY_PREFIX, isServerOnlyKey, privateKey } from "../schema/keys.js";
 import type { KeySchemas } from "../schema/key-pattern.js";
 import { scanBounds, type LayeredView } from "./layered-view.js";
 import type { Location, ReadTransaction, ScanEntry, ScanOptions } from "./transaction.js";
@@ -55,7 +55,10 @@ export class StoreReadTransaction implements ReadTransaction<KeySchemas> {
   readScan(options?: ScanOptions<string>): Array<ScanEntry<unknown>> {
     const bounds = scanBounds(options);
     let entries = this.view.scan(bounds);
-    if (this.location === "client" && (bounds.prefix === "" || isServerOnlyKey(bounds.prefix))) {
+    // Only a prefix that server-only keys can start with may list one.
+    const mayHoldServerOnly =
+      SERVER_ONLY_PREFIX.startsWith(bounds.prefix) || bounds.prefix.startsWith(SERVER_ONLY_PREFIX);
+    if (this.location === "client" && mayHoldServerOnly) {
       // Server-only keys never reach a client store, but a scan must not show one regardless.
       entries = entries.filter((e) => !isServerOnlyKey(e.key));
     }
