@@ -3,7 +3,7 @@ import type { Limits } from "./limits.js";
 import { ServerWriteTransaction } from "./server-transaction.js";
 import type { SpaceState, WriteLayer } from "./space-state.js";
 import type { StoreRuntime } from "./store-runtime.js";
-import { withTimeout } from "../util/with-timeout.js";
+import { Watchdog } from "../util/watchdog.js";
 import { toWireError, type WireError } from "./wire-error.js";
 
 /** Input of `processBatch`. */
@@ -41,6 +41,15 @@ export interface BatchResult {
  * dropped with the error recorded. Either way the last mutation id advances.
  */
 export async function processBatch(input: BatchInput): Promise<BatchResult> {
+  const watchdog = new Watchdog(input.limits.mutatorTimeoutMs, "mutator_failed");
+  try {
+    return await runBatch(input, watchdog);
+  } finally {
+    watchdog.dispose();
+  }
+}
+
+async function runBatch(input: BatchInput, watchdog: Watchdog): Promise<BatchResult> {
   const { store, state, userId, clientId, writes } = input;
   const start = input.startLastMutationId;
   let last = start;
@@ -79,14 +88,7 @@ export async function processBatch(input: BatchInput): Promise<BatchResult> {
       const ran = def.run(tx, args.data);
       // Synchronous mutators skip a microtask hop. A late mutator writes only to its own,
       // abandoned transaction.
-      if (ran instanceof Promise) {
-        await withTimeout(
-          ran,
-          input.limits.mutatorTimeoutMs,
-          `Mutator ${m.name} did not finish`,
-          "mutator_failed",
-        );
-      }
+      if (ran instanceof Promise) await watchdog.watch(ran, `Mutator ${m.name} did not finish`);
       for (const [k, v] of tx.writes) writes.set(k, v);
       applied++;
     } catch (error) {
