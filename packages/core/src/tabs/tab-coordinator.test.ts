@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { ProtocolError } from "../errors.js";
 import type { WireMutation } from "../protocol/messages.js";
 import type { PeerTarget } from "../store/peer-target.js";
 import { broadcastTabChannels } from "./broadcast-tab-channel.js";
@@ -225,6 +226,7 @@ describe("TabCoordinator", () => {
     const raw = new BroadcastChannel(w.name);
     raw.postMessage({ type: "pending", clientId: 5 });
     await vi.waitFor(() => expect(one.onError).toHaveBeenCalledTimes(1));
+    expect(one.onError.mock.calls[0]![0]).toBeInstanceOf(ProtocolError);
     expect(one.target.peers.size).toBe(0);
     raw.close();
   });

@@ -1,3 +1,4 @@
+import { ProtocolError } from "../errors.js";
 import type { PeerTarget } from "../store/peer-target.js";
 import type { ClientRegistry } from "./client-registry.js";
 import type { TabChannel } from "./tab-channel.js";
@@ -95,7 +96,7 @@ export class TabCoordinator {
   #onMessage(raw: unknown): void {
     const parsed = tabMessage.safeParse(raw);
     if (!parsed.success) {
-      this.#options.onError?.(new Error(`Ignored a malformed tab message: ${parsed.error.message}`));
+      this.#options.onError?.(new ProtocolError(`Ignored a malformed tab message: ${parsed.error.message}`));
       return;
     }
     const message = parsed.data;
