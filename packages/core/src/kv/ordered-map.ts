@@ -104,6 +104,14 @@ export class OrderedMap<V> {
       chunks.push([key]);
       return;
     }
+    const last = chunks[chunks.length - 1]!;
+    if (key > last[last.length - 1]!) {
+      // Keys often arrive in order (ids, patches, bulk writes): append without searching, and
+      // start a new chunk when the last is full so appended chunks stay full.
+      if (last.length < OrderedMap.MAX_CHUNK) last.push(key);
+      else chunks.push([key]);
+      return;
+    }
     const ci = this.#chunkFor(key);
     const chunk = chunks[ci]!;
     chunk.splice(lowerBound(chunk, key), 0, key);
