@@ -1,81 +1,26 @@
 import { OfflineError, SyncedStoreError, toSyncedStoreError } from "../errors.js";
 import { assertNever, decodeServerMessage, encodeMessage } from "../protocol/codec.js";
-import type {
-  ClientMessage,
-  ConnectedMessage,
-  ErrorMessage,
-  PokeMessage,
-  PullResponseMessage,
-  ServerMessage,
-} from "../protocol/messages.js";
+import type { ClientMessage, ConnectedMessage, ErrorMessage, ServerMessage } from "../protocol/messages.js";
 import type { SyncTarget } from "../store/server-update.js";
 import { ActionRequests, errorFromWire } from "./action-requests.js";
-import { backoffDelay, type BackoffOptions } from "./backoff.js";
+import { backoffDelay } from "./backoff.js";
+import { CatchUp } from "./catch-up.js";
 import { Heartbeat } from "./heartbeat.js";
+import { PushScheduler } from "./push-scheduler.js";
+import { ResyncWatchdog } from "./resync-watchdog.js";
+import { serverErrorAction } from "./server-error-policy.js";
 import type { SyncStatus } from "./status.js";
 import { StatusTracker } from "./status-tracker.js";
+import type { SyncClientOptions } from "./sync-client-options.js";
 import { systemTimers, type SyncTimers, type TimerHandle } from "./timers.js";
 import type { CloseInfo, Transport, TransportConnection } from "./transport.js";
+import { TransportSelector } from "./transport-selector.js";
 
-/** The credential sent in `connect`: a token, or a function asked on every (re)connect. */
-export type AuthSource = string | (() => string | Promise<string>);
-
-/** Options of `SyncClient`. */
-export interface SyncClientOptions {
-  /** The local store to keep in sync. */
-  readonly target: SyncTarget;
-  /** `{store}/{instance}`. */
-  readonly spaceId: string;
-  readonly schemaVersion: number;
-  /** The main transport, usually `webSocketTransport`. */
-  readonly transport: Transport;
-  /** Used after `fallbackAfterFailures` attempts in a row where `transport` could not connect. */
-  readonly fallbackTransport?: Transport;
-  /** @default 2 */
-  readonly fallbackAfterFailures?: number;
-  readonly auth?: AuthSource;
-  /** @default systemTimers */
-  readonly timers?: SyncTimers;
-  /** Delay between a mutation and its push; 0 pushes at the end of the current task. @default 0 */
-  readonly pushDelayMs?: number;
-  /**
-   * Least time between two pushes: mutations made meanwhile wait and share the next frame, which
-   * keeps a fast writer under the server's per-connection message rate. @default 10
-   */
-  readonly minPushIntervalMs?: number;
-  /** Mutations per `push` frame; more go in further frames. @default 100 */
-  readonly maxMutationsPerPush?: number;
-  /** @default 10_000 */
-  readonly heartbeatIntervalMs?: number;
-  /** @default 5_000 */
-  readonly heartbeatTimeoutMs?: number;
-  /** Time allowed from opening a connection to `connected`. @default 10_000 */
-  readonly connectTimeoutMs?: number;
-  /** Pull interval on a transport without pokes (HTTP). @default 2_000 */
-  readonly pollIntervalMs?: number;
-  /**
-   * While online, how often to check for a stalled exchange — pending mutations whose
-   * acknowledgement made no progress, or a pull with no answer — and then re-push from the
-   * acknowledged id and pull again. Guards against frames lost by proxies. @default 10_000
-   */
-  readonly resyncIntervalMs?: number;
-  readonly backoff?: BackoffOptions;
-  /** Receives connection and protocol errors (they also show in `status.lastError`). */
-  readonly onError?: (error: SyncedStoreError) => void;
-}
-
-/** Server error codes after which reconnecting cannot help: the app must act (reload, sign in). */
-const FATAL_CODES: ReadonlySet<string> = new Set([
-  "unsupported_schema_version",
-  "unauthorized",
-  "unknown_space",
-]);
-
-/** Server error codes after which this connection cannot go on, but a new one can. */
-const RECONNECT_CODES: ReadonlySet<string> = new Set(["internal", "not_connected"]);
+export type { AuthSource, SyncClientOptions } from "./sync-client-options.js";
 
 interface Connection {
   readonly id: number;
+  readonly transport: Transport;
   readonly kind: Transport["kind"];
   link: TransportConnection | null;
   phase: "opening" | "handshaking" | "ready";
@@ -115,20 +60,13 @@ export class SyncClient {
   private disposed = false;
   private fatal: SyncedStoreError | null = null;
   private failures = 0;
-  private openFailures = 0;
+  private readonly transports: TransportSelector;
   private retryTimer: TimerHandle | undefined;
   private connectTimer: TimerHandle | undefined;
   private pollTimer: TimerHandle | undefined;
-  private resyncTimer: TimerHandle | undefined;
-  /** `lastAcknowledgedId` at the previous resync check. */
-  private ackAtLastCheck = -1;
-  /** Highest mutation id sent on the current connection. */
-  private sentUpTo = 0;
-  private pushScheduled = false;
-  private lastPushAt = Number.NEGATIVE_INFINITY;
-  private pullInFlight = false;
-  /** Highest version the server has announced; above `baseVersion` means we are behind. */
-  private serverVersion = 0;
+  private readonly watchdog: ResyncWatchdog;
+  private readonly pushes: PushScheduler;
+  private readonly catchUp: CatchUp;
   /** Serializes message handling: updates must reach the store in arrival order. */
   private inbox: Promise<void> = Promise.resolve();
   private readonly unsubscribePending: () => void;
@@ -136,6 +74,11 @@ export class SyncClient {
   constructor(private readonly options: SyncClientOptions) {
     this.target = options.target;
     this.timers = options.timers ?? systemTimers;
+    this.transports = new TransportSelector(
+      options.transport,
+      options.fallbackTransport,
+      options.fallbackAfterFailures ?? 2,
+    );
     this.actions = new ActionRequests(options.target.clientId);
     this.heartbeat = new Heartbeat({
       timers: this.timers,
@@ -144,9 +87,41 @@ export class SyncClient {
       sendPing: () => this.send({ type: "ping" }),
       onTimeout: () => this.drop("No response from the server (heartbeat timeout)"),
     });
+    this.pushes = new PushScheduler({
+      target: this.target,
+      timers: this.timers,
+      send: (message) => this.send(message),
+      pushDelayMs: options.pushDelayMs,
+      minPushIntervalMs: options.minPushIntervalMs,
+      maxMutationsPerPush: options.maxMutationsPerPush,
+      // Without pokes (HTTP), a push's effect and acknowledgement arrive only by pulling.
+      onPushed: () => {
+        if (this.conn?.kind === "http") this.catchUp.pull();
+      },
+    });
+    this.catchUp = new CatchUp({
+      target: this.target,
+      sendPull: (baseVersion) => {
+        if (this.conn?.phase !== "ready") return false;
+        this.send({ type: "pull", client_id: this.target.clientId, base_version: baseVersion });
+        return true;
+      },
+    });
+    this.watchdog = new ResyncWatchdog({
+      target: this.target,
+      timers: this.timers,
+      intervalMs: options.resyncIntervalMs ?? 10_000,
+      pullInFlight: () => this.catchUp.pullInFlight,
+      resync: (acknowledgedId) => {
+        // A push, its poke or a pull got lost: start over from what the server confirmed.
+        this.catchUp.abandonPull();
+        this.pushes.rewind(acknowledgedId);
+        this.catchUp.pull();
+      },
+    });
     this.unsubscribePending = this.target.onPendingAdded(() => {
       this.refreshPending();
-      this.schedulePush();
+      this.pushes.schedule();
     });
   }
 
@@ -219,12 +194,14 @@ export class SyncClient {
 
   private connect(): void {
     if (!this.running || this.fatal !== null || this.conn !== null) return;
-    const { fallbackTransport, fallbackAfterFailures = 2 } = this.options;
-    const transport =
-      fallbackTransport !== undefined && this.openFailures >= fallbackAfterFailures
-        ? fallbackTransport
-        : this.options.transport;
-    const conn: Connection = { id: ++this.connSeq, kind: transport.kind, link: null, phase: "opening" };
+    const transport = this.transports.next();
+    const conn: Connection = {
+      id: ++this.connSeq,
+      transport,
+      kind: transport.kind,
+      link: null,
+      phase: "opening",
+    };
     this.conn = conn;
     this.connectTimer = this.timers.setTimeout(
       () => this.drop("Timed out connecting to the server", conn),
@@ -289,14 +266,12 @@ export class SyncClient {
     this.conn = null;
     this.clearTimer("connectTimer");
     this.clearTimer("pollTimer");
-    this.clearTimer("resyncTimer");
+    this.watchdog.stop();
     this.heartbeat.stop();
-    this.pullInFlight = false;
-    this.pushScheduled = false;
+    this.pushes.stop();
+    this.catchUp.abandonPull();
     this.actions.failAll("the connection closed before its result arrived");
-    if (conn.kind === "websocket" && !info.opened) this.openFailures++;
-    // The fallback failed too: give WebSocket one more chance before falling back again.
-    if (conn.kind === "http") this.openFailures = Math.max(0, (this.options.fallbackAfterFailures ?? 2) - 1);
+    this.transports.closed(conn.transport, info);
     if (!this.running || this.fatal !== null) {
       this.tracker.update({ connection: "offline" });
       return;
@@ -332,7 +307,9 @@ export class SyncClient {
         return this.onConnected(conn, message);
       case "poke":
       case "pull_response":
-        return this.applyUpdate(message);
+        await this.catchUp.apply(message);
+        this.refreshPending();
+        return;
       case "mutation_error":
         if (message.client_id === this.target.clientId) {
           this.target.recordRejection(message.mutation_id, message.code, message.message);
@@ -362,47 +339,24 @@ export class SyncClient {
     this.clearTimer("connectTimer");
     conn.phase = "ready";
     this.failures = 0;
-    if (conn.kind === "websocket") this.openFailures = 0;
-    this.serverVersion = message.version;
-    this.sentUpTo = message.last_mutation_id;
+    this.transports.succeeded(conn.transport);
+    this.catchUp.reset(message.version);
     this.tracker.update({ connection: "online", lastError: null });
     this.refreshPending();
     if (conn.kind === "websocket") this.heartbeat.start();
     else this.schedulePoll();
-    this.ackAtLastCheck = -1;
-    this.scheduleResync(conn);
+    this.watchdog.start();
     // Catch up on what changed while we were away; after a history change, from scratch.
     const reset = otherHistory && hadHistory;
-    if (reset || message.version !== target.baseVersion()) this.pull(otherHistory ? 0 : undefined);
-    this.flushPush();
-  }
-
-  private async applyUpdate(message: PokeMessage | PullResponseMessage): Promise<void> {
-    if (message.type === "pull_response") this.pullInFlight = false;
-    this.serverVersion = Math.max(this.serverVersion, message.max_included_version);
-    const before = this.target.baseVersion();
-    const lastMutationId = message.client_id_to_last_mutation_id[this.target.clientId];
-    const result = await this.target.applyServerUpdate({
-      minIncludedVersion: message.min_included_version,
-      maxIncludedVersion: message.max_included_version,
-      patches: message.patches,
-      ...(lastMutationId === undefined ? {} : { lastMutationId }),
-      // Every client of this user: the store drops other tabs' mutations the server applied.
-      lastMutationIds: message.client_id_to_last_mutation_id,
-    });
-    this.refreshPending();
-    if (result.status === "gap") this.pull();
-    else if (message.type === "pull_response" && this.target.baseVersion() > before) {
-      // Pokes that arrived during the pull may have gapped; catch up with what they announced.
-      if (this.serverVersion > this.target.baseVersion()) this.pull();
-    }
+    if (reset || message.version !== target.baseVersion()) this.catchUp.pull(otherHistory ? 0 : undefined);
+    this.pushes.start(message.last_mutation_id);
   }
 
   private onServerError(conn: Connection, message: ErrorMessage): void {
     const error = errorFromWire(message.code, message.message);
     this.tracker.update({ lastError: { code: message.code, message: message.message } });
-    const staticAuth = typeof this.options.auth !== "function";
-    if (FATAL_CODES.has(message.code) || (message.code === "unauthenticated" && staticAuth)) {
+    const action = serverErrorAction(message.code, typeof this.options.auth === "function");
+    if (action === "fatal") {
       this.fatal = new SyncedStoreError(error.code, `${message.code}: ${message.message}`);
       this.report(this.fatal);
       conn.link?.close(1000, message.code);
@@ -410,76 +364,20 @@ export class SyncClient {
       return;
     }
     this.report(error);
-    if (RECONNECT_CODES.has(message.code)) {
-      // The server lost track of this connection's state: start over with a fresh handshake.
-      this.drop(`Server error ${message.code}: ${message.message}`, conn);
-      return;
-    }
-    if (message.code === "mutation_gap") {
-      this.sentUpTo = message.last_mutation_id ?? this.target.lastAcknowledgedId();
-      this.flushPush();
-    }
+    if (action === "reconnect") this.drop(`Server error ${message.code}: ${message.message}`, conn);
+    else if (action === "repush")
+      this.pushes.rewind(message.last_mutation_id ?? this.target.lastAcknowledgedId());
   }
 
-  // ---- push and pull ----
-
-  private schedulePush(): void {
-    if (this.pushScheduled || this.conn?.phase !== "ready") return;
-    this.pushScheduled = true;
-    const sinceLast = this.timers.now() - this.lastPushAt;
-    const delay = Math.max(this.options.pushDelayMs ?? 0, (this.options.minPushIntervalMs ?? 10) - sinceLast);
-    // With no delay, mutations made in the same task still share one frame.
-    if (delay <= 0) queueMicrotask(() => this.flushPush());
-    else this.timers.setTimeout(() => this.flushPush(), delay);
-  }
-
-  private flushPush(): void {
-    this.pushScheduled = false;
-    const conn = this.conn;
-    if (conn?.phase !== "ready") return;
-    const mutations = this.target.pendingMutations(this.sentUpTo);
-    const max = Math.max(1, this.options.maxMutationsPerPush ?? 100);
-    if (mutations.length > 0) this.lastPushAt = this.timers.now();
-    for (let i = 0; i < mutations.length; i += max) {
-      const batch = mutations.slice(i, i + max);
-      this.send({ type: "push", client_id: this.target.clientId, mutations: batch });
-      this.sentUpTo = batch[batch.length - 1]?.id ?? this.sentUpTo;
-    }
-    // Without pokes, the push's effect (and its acknowledgement) arrives only by pulling.
-    if (mutations.length > 0 && conn.kind === "http") this.pull();
-  }
-
-  private pull(baseVersion = this.target.baseVersion()): void {
-    if (this.pullInFlight || this.conn?.phase !== "ready") return;
-    this.pullInFlight = true;
-    this.send({ type: "pull", client_id: this.target.clientId, base_version: baseVersion });
-  }
+  // ---- polling ----
 
   private schedulePoll(): void {
     this.pollTimer = this.timers.setTimeout(() => {
       this.pollTimer = undefined;
       if (this.conn?.kind !== "http" || this.conn.phase !== "ready") return;
-      this.pull();
+      this.catchUp.pull();
       this.schedulePoll();
     }, this.options.pollIntervalMs ?? 2_000);
-  }
-
-  private scheduleResync(conn: Connection): void {
-    this.resyncTimer = this.timers.setTimeout(() => {
-      this.resyncTimer = undefined;
-      if (conn !== this.conn || conn.phase !== "ready") return;
-      const acked = this.target.lastAcknowledgedId();
-      const stalledPush = this.target.pendingCount() > 0 && acked === this.ackAtLastCheck;
-      if (stalledPush || this.pullInFlight) {
-        // A push, its poke or a pull got lost: start over from what the server confirmed.
-        this.pullInFlight = false;
-        this.sentUpTo = acked;
-        this.flushPush();
-        this.pull();
-      }
-      this.ackAtLastCheck = acked;
-      this.scheduleResync(conn);
-    }, this.options.resyncIntervalMs ?? 10_000);
   }
 
   // ---- helpers ----
@@ -496,7 +394,7 @@ export class SyncClient {
     this.options.onError?.(error);
   }
 
-  private clearTimer(name: "retryTimer" | "connectTimer" | "pollTimer" | "resyncTimer"): void {
+  private clearTimer(name: "retryTimer" | "connectTimer" | "pollTimer"): void {
     const handle = this[name];
     if (handle !== undefined) this.timers.clearTimeout(handle);
     this[name] = undefined;

@@ -1,0 +1,66 @@
+import type { PokeMessage, PullResponseMessage } from "../protocol/messages.js";
+import type { SyncTarget } from "../store/server-update.js";
+
+/** Options of `CatchUp`. */
+export interface CatchUpOptions {
+  readonly target: SyncTarget;
+  /** Sends a pull on the current connection; false when there is none ready. */
+  readonly sendPull: (baseVersion: number) => boolean;
+}
+
+/**
+ * Applies pokes and pull responses to the store and pulls when it falls behind: on a poke that
+ * skips versions, and again after a pull if pokes announced more than it returned. At most one
+ * pull is in flight.
+ */
+export class CatchUp {
+  private pulling = false;
+  /** Highest version the server has announced; above `baseVersion` means we are behind. */
+  private serverVersion = 0;
+
+  constructor(private readonly options: CatchUpOptions) {}
+
+  /** A connection became ready at the server's `version`; any earlier pull is void. */
+  reset(serverVersion: number): void {
+    this.pulling = false;
+    this.serverVersion = serverVersion;
+  }
+
+  /** Whether a pull is awaiting its response. */
+  get pullInFlight(): boolean {
+    return this.pulling;
+  }
+
+  /** Forgets the pull in flight (its request or response was lost). */
+  abandonPull(): void {
+    this.pulling = false;
+  }
+
+  /** Pulls from `baseVersion` (the store's by default) unless a pull is already in flight. */
+  pull(baseVersion = this.options.target.baseVersion()): void {
+    if (this.pulling) return;
+    this.pulling = this.options.sendPull(baseVersion);
+  }
+
+  /** Applies a poke or pull response, then pulls if the store is still behind. */
+  async apply(message: PokeMessage | PullResponseMessage): Promise<void> {
+    const { target } = this.options;
+    if (message.type === "pull_response") this.pulling = false;
+    this.serverVersion = Math.max(this.serverVersion, message.max_included_version);
+    const before = target.baseVersion();
+    const lastMutationId = message.client_id_to_last_mutation_id[target.clientId];
+    const result = await target.applyServerUpdate({
+      minIncludedVersion: message.min_included_version,
+      maxIncludedVersion: message.max_included_version,
+      patches: message.patches,
+      ...(lastMutationId === undefined ? {} : { lastMutationId }),
+      // Every client of this user: the store drops other tabs' mutations the server applied.
+      lastMutationIds: message.client_id_to_last_mutation_id,
+    });
+    if (result.status === "gap") this.pull();
+    else if (message.type === "pull_response" && target.baseVersion() > before) {
+      // Pokes that arrived during the pull may have gapped; catch up with what they announced.
+      if (this.serverVersion > target.baseVersion()) this.pull();
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import type { WireErrorCode } from "../protocol/messages.js";
+
+/**
+ * What the client does about an `error` message from the server:
+ * - `fatal`: reconnecting cannot help; stop until the app acts (reload, sign in);
+ * - `reconnect`: this connection's server-side state is lost; start over with a new one;
+ * - `repush`: the server saw a mutation id gap; push again after its last id;
+ * - `report`: tell the app, carry on.
+ */
+export type ServerErrorAction = "fatal" | "reconnect" | "repush" | "report";
+
+const FATAL: ReadonlySet<WireErrorCode> = new Set([
+  "unsupported_schema_version",
+  "unauthorized",
+  "unknown_space",
+]);
+const RECONNECT: ReadonlySet<WireErrorCode> = new Set(["internal", "not_connected"]);
+
+/**
+ * The action for `code`. `unauthenticated` is fatal only with a fixed token: with an auth
+ * function, the next connection asks it for a fresh credential.
+ */
+export function serverErrorAction(code: WireErrorCode, authIsFunction: boolean): ServerErrorAction {
+  if (FATAL.has(code) || (code === "unauthenticated" && !authIsFunction)) return "fatal";
+  if (RECONNECT.has(code)) return "reconnect";
+  if (code === "mutation_gap") return "repush";
+  return "report";
+}

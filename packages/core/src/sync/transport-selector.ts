@@ -1,0 +1,35 @@
+import type { CloseInfo, Transport } from "./transport.js";
+
+/**
+ * Picks the transport for the next connection: the main one, or the fallback after
+ * `fallbackAfter` main connections in a row that never opened. When the fallback fails too, the
+ * main transport gets one more try before falling back again.
+ */
+export class TransportSelector {
+  private openFailures = 0;
+
+  constructor(
+    private readonly main: Transport,
+    private readonly fallback: Transport | undefined,
+    private readonly fallbackAfter: number,
+  ) {}
+
+  /** The transport to open next. */
+  next(): Transport {
+    return this.fallback !== undefined && this.openFailures >= this.fallbackAfter ? this.fallback : this.main;
+  }
+
+  /** A connection of `transport` completed its handshake. */
+  succeeded(transport: Transport): void {
+    if (transport === this.main) this.openFailures = 0;
+  }
+
+  /** A connection of `transport` ended. */
+  closed(transport: Transport, info: CloseInfo): void {
+    if (transport === this.main) {
+      if (!info.opened) this.openFailures++;
+    } else {
+      this.openFailures = Math.max(0, this.fallbackAfter - 1);
+    }
+  }
+}
