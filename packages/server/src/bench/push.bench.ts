@@ -13,6 +13,8 @@ import { openSqliteStorage } from "../storage/sqlite.js";
 import type { Storage } from "../storage/storage.js";
 import { createSyncServer } from "../sync-server.js";
 import { testStore } from "../test-support/test-store.js";
+import { listen } from "../node.js";
+import { WebSocket } from "ws";
 
 const BATCH = 100;
 const MUTATIONS_PER_SPACE = 20_000;
@@ -90,6 +92,61 @@ async function run(storage: Storage, shape: Shape): Promise<{ perSec: number; ms
   return { perSec: (perClient * clientsPerSpace * spaces) / (ms / 1000), ms, commits };
 }
 
+/** The same single-client workload through a real WebSocket on loopback. */
+async function runOverWebSocket(storage: Storage): Promise<{ perSec: number; ms: number; commits: number }> {
+  const server = createSyncServer({ stores: [testStore], storage, limits: { messagesPerSecond: 1e9 } });
+  const running = await listen(server, { port: 0, pingIntervalMs: 0 });
+  const ws = new WebSocket(running.url);
+  await new Promise((resolve) => ws.once("open", resolve));
+  let acked = 0;
+  let sent = 0;
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    const pump = () => {
+      while (sent < MUTATIONS_PER_SPACE && sent - acked < BATCH * IN_FLIGHT) {
+        const mutations = [];
+        for (let i = 0; i < BATCH; i++) {
+          const id = ++sent;
+          mutations.push({
+            id,
+            name: "setItem",
+            args: { id: String(id % 5000), text: `t${id}` },
+            timestamp: id,
+          });
+        }
+        ws.send(encodeMessage({ type: "push", client_id: "c", mutations }));
+      }
+    };
+    ws.on("message", (data) => {
+      const m = JSON.parse(Buffer.from(data as ArrayBuffer).toString()) as ServerMessage;
+      if (m.type === "connected") pump();
+      if (m.type === "poke") {
+        acked = Math.max(acked, m.client_id_to_last_mutation_id.c ?? acked);
+        if (acked >= MUTATIONS_PER_SPACE) resolve();
+        else pump();
+      }
+    });
+    ws.send(
+      encodeMessage({
+        type: "connect",
+        space: "test/ws",
+        client_id: "c",
+        auth: "u",
+        history_id: null,
+        base_version: 0,
+        last_mutation_id: 0,
+        schema_version: 1,
+      }),
+    );
+  });
+  const ms = performance.now() - t0;
+  ws.close();
+  const commits = server.metrics.commits;
+  await running.close();
+  await server.close();
+  return { perSec: MUTATIONS_PER_SPACE / (ms / 1000), ms, commits };
+}
+
 const dir = mkdtempSync(join(tmpdir(), "synced-store-push-bench-"));
 let n = 0;
 const backends: Array<[string, () => Storage, number | undefined]> = [
@@ -128,6 +185,14 @@ try {
           : { target: `>= ${target} mutations/s per space`, met: perSpace >= target }),
       });
     }
+  }
+  for (const [name, make] of backends) {
+    const r = await runOverWebSocket(make());
+    results.push({
+      name: `push ${name} over WebSocket, 1 space`,
+      workload: `${MUTATIONS_PER_SPACE} setItem mutations, pushes of ${BATCH}, ${IN_FLIGHT} in flight, real ws on loopback`,
+      figures: { mutationsPerSec: Math.round(r.perSec), commits: r.commits, totalMs: Math.round(r.ms) },
+    });
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -21,7 +21,24 @@ export class GroupCommitter {
   readonly #jobs: Job[] = [];
   #running: Promise<void> | undefined;
 
-  constructor(private readonly db: Database.Database) {}
+  readonly #sql: Record<
+    "begin" | "beginWrite" | "commit" | "rollback" | "savepoint" | "release" | "rollbackTo",
+    Database.Statement
+  >;
+
+  constructor(private readonly db: Database.Database) {
+    // Prepared once: these run several times per commit.
+    const prepare = (sql: string) => db.prepare(sql);
+    this.#sql = {
+      begin: prepare("BEGIN"),
+      beginWrite: prepare("BEGIN IMMEDIATE"),
+      commit: prepare("COMMIT"),
+      rollback: prepare("ROLLBACK"),
+      savepoint: prepare("SAVEPOINT job"),
+      release: prepare("RELEASE job"),
+      rollbackTo: prepare("ROLLBACK TO job"),
+    };
+  }
 
   /** Queues `run` as a write (grouped) or a read (alone). */
   submit<T>(write: boolean, run: () => Promise<T>): Promise<T> {
@@ -49,38 +66,38 @@ export class GroupCommitter {
   }
 
   async #read(job: Job): Promise<void> {
-    this.db.exec("BEGIN");
+    this.#sql.begin.run();
     try {
       const result = await job.run();
-      this.db.exec("COMMIT");
+      this.#sql.commit.run();
       job.resolve(result);
     } catch (error) {
-      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      if (this.db.inTransaction) this.#sql.rollback.run();
       job.reject(error);
     }
   }
 
   async #writeGroup(): Promise<void> {
     const done: Array<{ job: Job; result: unknown }> = [];
-    this.db.exec("BEGIN IMMEDIATE");
+    this.#sql.beginWrite.run();
     try {
       // Writes queued while earlier ones run join the group, up to MAX_GROUP.
       while (this.#jobs.length > 0 && this.#jobs[0]!.write && done.length < MAX_GROUP) {
         const job = this.#jobs.shift()!;
-        this.db.exec("SAVEPOINT job");
+        this.#sql.savepoint.run();
         try {
           const result = await job.run();
-          this.db.exec("RELEASE job");
+          this.#sql.release.run();
           done.push({ job, result });
         } catch (error) {
-          this.db.exec("ROLLBACK TO job");
-          this.db.exec("RELEASE job");
+          this.#sql.rollbackTo.run();
+          this.#sql.release.run();
           job.reject(error);
         }
       }
-      this.db.exec("COMMIT");
+      this.#sql.commit.run();
     } catch (error) {
-      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      if (this.db.inTransaction) this.#sql.rollback.run();
       for (const { job } of done) job.reject(error);
       return;
     }

@@ -73,6 +73,9 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
   db.pragma("busy_timeout = 5000");
+  // Spaces are written all over their key range: a page cache much larger than the 2 MB default
+  // keeps the B-tree pages of busy spaces in memory (64 MB, allocated only as used).
+  db.pragma("cache_size = -65536");
   db.exec(SCHEMA);
   const statements = prepare(db);
   const committer = new GroupCommitter(db);
@@ -116,7 +119,8 @@ function prepare(db: Database.Database) {
       "SELECT key, value, version FROM entries WHERE space = ? AND version > ? ORDER BY key",
     ),
     put: db.prepare<[string, string, string | null, number]>(
-      "INSERT OR REPLACE INTO entries (space, key, value, version) VALUES (?, ?, ?, ?)",
+      "INSERT INTO entries (space, key, value, version) VALUES (?, ?, ?, ?) " +
+        "ON CONFLICT (space, key) DO UPDATE SET value = excluded.value, version = excluded.version",
     ),
     collect: db.prepare<[string, number]>(
       "DELETE FROM entries WHERE space = ? AND value IS NULL AND version <= ?",
