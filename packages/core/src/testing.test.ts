@@ -1,26 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { todoStore } from "../test/todo-definition.js";
-import { createStore } from "./client.js";
-import type { SyncTarget } from "./store/server-update.js";
-import { assertConverged, filterForUser, visibleState } from "./testing.js";
+import { assertConverged, createDrivenStore, filterForUser, visibleState } from "./testing.js";
 
-function connected(userId: string) {
-  let target!: SyncTarget;
-  const store = createStore(todoStore, {
-    space: "t",
-    userId,
-    connect: (t) => {
-      target = t;
-      return {
-        status: () => ({ connection: "online", lastError: null }),
-        onStatusChange: () => () => undefined,
-        action: () => Promise.reject(new Error("unused")),
-        close: () => Promise.resolve(),
-      };
-    },
-  });
-  return { store, target: () => target };
-}
+const connected = (userId: string) => createDrivenStore(todoStore, { space: "t", userId });
 
 const server = {
   counter: 3,
@@ -42,7 +24,7 @@ describe("testing helpers", () => {
       // As the server sends it: filtered for the receiving user.
       const visible = filterForUser(server, s.store.userId);
       const patches = Object.entries(visible).map(([key, value]) => ({ op: "set" as const, key, value }));
-      await s.target().applyServerUpdate({ minIncludedVersion: 1, maxIncludedVersion: 1, patches });
+      await s.target.applyServerUpdate({ minIncludedVersion: 1, maxIncludedVersion: 1, patches });
     }
     await expect(assertConverged([a.store, b.store], server)).resolves.toBeUndefined();
     expect(await visibleState(b.store)).toEqual({ "$$pu/u2/filter": "all", counter: 3 });

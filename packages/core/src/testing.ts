@@ -1,8 +1,10 @@
 /**
  * `@synced-store/core/testing`: helpers for tests of stores, servers and apps.
  */
+import { createStore, type CreateStoreOptions } from "./client.js";
 import type { Store } from "./client-types.js";
 import type { AnyStoreDefinition } from "./schema/define-store.js";
+import type { SyncTarget } from "./store/server-update.js";
 import { canRead } from "./schema/keys.js";
 import { deepEqual } from "./util/deep-equal.js";
 
@@ -71,4 +73,36 @@ function firstDifference(want: Record<string, unknown>, got: Record<string, unkn
     }
   }
   return undefined;
+}
+
+/** A store driven by hand: `target` is what a sync layer would drive (apply updates, acks…). */
+export interface DrivenStore<D extends AnyStoreDefinition> {
+  readonly store: Store<D>;
+  readonly target: SyncTarget;
+}
+
+/**
+ * Creates a store whose sync layer is the test itself: it reports `online` (so actions would
+ * reach it and status shows `syncing`), rejects actions, and returns the `SyncTarget` to feed
+ * server updates, rejections and history changes into.
+ */
+export function createDrivenStore<D extends AnyStoreDefinition>(
+  definition: D,
+  options: Omit<CreateStoreOptions, "connect">,
+): DrivenStore<D> {
+  let target: SyncTarget | undefined;
+  const store = createStore(definition, {
+    ...options,
+    connect: (t) => {
+      target = t;
+      return {
+        status: () => ({ connection: "online", lastError: null }),
+        onStatusChange: () => () => undefined,
+        action: (name) => Promise.reject(new Error(`No server in this test: action ${name}`)),
+        close: () => Promise.resolve(),
+      };
+    },
+  });
+  if (target === undefined) throw new Error("createStore did not attach its sync layer");
+  return { store, target };
 }

@@ -1,8 +1,8 @@
 /** Builds stores for the core benchmarks: a real `createStore` with a base of `size` keys. */
-import { createStore } from "../client.js";
 import type { SyncTarget } from "../store/server-update.js";
 import { todoStore } from "../../test/todo-definition.js";
 import type { Store } from "../client-types.js";
+import { createDrivenStore } from "../testing.js";
 
 export interface BenchStore {
   readonly store: Store<typeof todoStore>;
@@ -14,27 +14,13 @@ export const itemKey = (i: number): string => `items/${String(i).padStart(6, "0"
 
 /** A store whose base holds `size` keys `items/…` → small numbers, at version 1. */
 export async function benchStore(size: number): Promise<BenchStore> {
-  let target: SyncTarget | undefined;
-  const store = createStore(todoStore, {
-    space: "bench",
-    userId: "u1",
-    clientId: "c1",
-    connect: (t) => {
-      target = t;
-      return {
-        status: () => ({ connection: "online", lastError: null }),
-        onStatusChange: () => () => undefined,
-        action: () => Promise.reject(new Error("no actions in benchmarks")),
-        close: () => Promise.resolve(),
-      };
-    },
-  });
+  const { store, target } = createDrivenStore(todoStore, { space: "bench", userId: "u1", clientId: "c1" });
   await store.ready;
   const patches = Array.from({ length: size }, (_, i) => ({ op: "set" as const, key: itemKey(i), value: i }));
-  await target!.applyServerUpdate({
+  await target.applyServerUpdate({
     minIncludedVersion: 0,
     maxIncludedVersion: 1,
     patches: [{ op: "reset" }, ...patches],
   });
-  return { store, target: target! };
+  return { store, target };
 }

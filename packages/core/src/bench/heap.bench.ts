@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { heapUsed, report } from "../../../../scripts/bench-kit.js";
 import type { PersistenceProvider } from "../kv/persistence.js";
 import { itemKey } from "./bench-store.js";
-import { createStore } from "../client.js";
+import { createDrivenStore } from "../testing.js";
 import { memoryPersistence } from "../persistence/memory-persistence.js";
 import type { SyncTarget } from "../store/server-update.js";
 import { todoStore } from "../../test/todo-definition.js";
@@ -50,21 +50,11 @@ async function measure(mode: Mode): Promise<number> {
     const perKey = (heapUsed() - h0) / SIZE;
     return plain.size === SIZE ? perKey : NaN;
   }
-  let target!: SyncTarget;
-  const store = createStore(todoStore, {
+  const { store, target } = createDrivenStore(todoStore, {
     space: "heap",
     userId: "u",
     clientId: "c",
     persistence: mode === "store" ? memoryPersistence() : discard,
-    connect: (t) => {
-      target = t;
-      return {
-        status: () => ({ connection: "online", lastError: null }),
-        onStatusChange: () => () => undefined,
-        action: () => Promise.reject(new Error("unused")),
-        close: () => Promise.resolve(),
-      };
-    },
   });
   await store.ready;
   await applyEntries(target);

@@ -2,27 +2,16 @@ import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
 import { todoStore } from "../../test/todo-definition.js";
 import { createStore } from "../client.js";
-import type { SyncTarget } from "../store/server-update.js";
-import { visibleState } from "../testing.js";
+import { createDrivenStore, visibleState } from "../testing.js";
 import { idbPersistence } from "./idb-persistence.js";
 
 describe("createStore over IndexedDB (fake-indexeddb)", () => {
   it("reopens with base, version, acknowledged id and pending mutations, with no network", async () => {
     const persistence = idbPersistence({ databasePrefix: `reopen-${Math.random()}` });
-    let target!: SyncTarget;
-    const first = createStore(todoStore, {
+    const { store: first, target } = createDrivenStore(todoStore, {
       space: "list",
       userId: "u1",
       persistence,
-      connect: (t) => {
-        target = t;
-        return {
-          status: () => ({ connection: "online", lastError: null }),
-          onStatusChange: () => () => undefined,
-          action: () => Promise.reject(new Error("unused")),
-          close: () => Promise.resolve(),
-        };
-      },
     });
     await first.ready;
     await target.adoptHistory("h1", 0);

@@ -8,10 +8,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SimServer, type SimRejection, type SimUpdate } from "../../test/sim-server.js";
 import { todoStore } from "../../test/todo-definition.js";
-import { createStore } from "../client.js";
 import type { Store } from "../client-types.js";
 import { memoryPersistence } from "../persistence/memory-persistence.js";
-import { assertConverged } from "../testing.js";
+import { assertConverged, createDrivenStore } from "../testing.js";
 import type { SyncTarget } from "./server-update.js";
 
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
@@ -30,21 +29,11 @@ interface Client {
 }
 
 function open(c: Omit<Client, "store" | "target">): Client {
-  let target!: SyncTarget;
-  const store = createStore(todoStore, {
+  const { store, target } = createDrivenStore(todoStore, {
     space: "sim",
     userId: c.userId,
     clientId: c.clientId,
     persistence: c.persistence,
-    connect: (t) => {
-      target = t;
-      return {
-        status: () => ({ connection: "online", lastError: null }),
-        onStatusChange: () => () => undefined,
-        action: () => Promise.reject(new Error("unused")),
-        close: () => Promise.resolve(),
-      };
-    },
   });
   return { ...c, store, target };
 }

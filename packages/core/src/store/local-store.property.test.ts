@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { todoStore } from "../../test/todo-definition.js";
-import { createStore } from "../client.js";
+import { createDrivenStore } from "../testing.js";
 import type { Query, Store } from "../client-types.js";
 import { MutationRejectedError } from "../errors.js";
 import { memoryPersistence } from "../persistence/memory-persistence.js";
@@ -133,20 +133,7 @@ describe("LocalStore property", () => {
         let store!: Store<typeof todoStore>;
         let last: unknown[] = [];
         const openStore = async () => {
-          store = createStore(todoStore, {
-            space: "p",
-            userId: "u1",
-            persistence,
-            connect: (t) => {
-              target = t;
-              return {
-                status: () => ({ connection: "online", lastError: null }),
-                onStatusChange: () => () => undefined,
-                action: () => Promise.reject(new Error("none")),
-                close: () => Promise.resolve(),
-              };
-            },
-          });
+          ({ store, target } = createDrivenStore(todoStore, { space: "p", userId: "u1", persistence }));
           await store.ready;
           last = queries.map(() => undefined);
           queries.forEach((q, i) => store.subscribe(q, (r) => (last[i] = r)));
