@@ -1,8 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
+import { z } from "zod";
 import { todoStore } from "../../test/todo-definition.js";
 import { MutationRejectedError, PermissionError, ValidationError } from "../errors.js";
 import type { Persistence } from "../kv/persistence.js";
 import { memoryPersistence } from "../persistence/memory-persistence.js";
+import { defineStore } from "../schema/define-store.js";
 import { LocalStore } from "./local-store.js";
 import type { StoreChange } from "./store-change.js";
 
@@ -397,5 +399,49 @@ describe("LocalStore load failure", () => {
     await expect(s.ready).rejects.toThrow("disk gone");
     await expect(s.mutate("increment", 1)).rejects.toThrow("disk gone");
     expect(s.pendingCount()).toBe(0);
+  });
+});
+
+describe("LocalStore rebase cost", () => {
+  it("re-runs only the pending mutations that read what an update changed", async () => {
+    const runs: string[] = [];
+    const def = defineStore({ name: "r", keys: { "n/*": z.number() } }).mutators({
+      bump: {
+        args: z.string(),
+        run: async (tx, k) => {
+          runs.push(k);
+          await tx.set(`n/${k}`, ((await tx.get(`n/${k}`)) ?? 0) + 1);
+        },
+      },
+    });
+    const s = new LocalStore({
+      definition: def,
+      userId: "u",
+      clientId: "c",
+      persistence: memoryPersistence().open("r"),
+    });
+    for (const k of ["a", "b", "a", "c"]) await s.mutate("bump", k);
+    runs.length = 0;
+    await s.applyServerUpdate({
+      minIncludedVersion: 1,
+      maxIncludedVersion: 1,
+      patches: [{ op: "set", key: "n/a", value: 10 }],
+    });
+    // Both "a" bumps read n/a; "b" and "c" keep their effect without running.
+    expect(runs).toEqual(["a", "a"]);
+    expect(all(s)).toEqual({ "n/a": 12, "n/b": 1, "n/c": 1 });
+    runs.length = 0;
+    // Acknowledging the first "a" bump removes its effect under the second one, which re-runs.
+    await s.applyServerUpdate({
+      minIncludedVersion: 2,
+      maxIncludedVersion: 2,
+      patches: [{ op: "set", key: "n/a", value: 11 }],
+      lastMutationId: 1,
+    });
+    expect(runs).toEqual(["a"]);
+    expect(all(s)).toEqual({ "n/a": 12, "n/b": 1, "n/c": 1 });
+    runs.length = 0;
+    await s.applyServerUpdate({ minIncludedVersion: 0, maxIncludedVersion: 3, patches: [{ op: "reset" }] });
+    expect(runs).toEqual(["b", "a", "c"]);
   });
 });
