@@ -250,4 +250,17 @@ describe("hostile frames", () => {
     await good.waitFor((m) => m.type === "poke");
     expect(good.messages.some((m) => m.type === "error")).toBe(false);
   });
+
+  it("survives deeply nested JSON: the mutation is rejected, the connection and state are fine", async () => {
+    t = await startTestServer({ limits: { maxFrameBytes: 600_000 } });
+    const c = await t.connected("mallory", "m");
+    const deep = "[".repeat(100_000) + "]".repeat(100_000);
+    c.sendRaw(
+      `{"type":"push","client_id":"m","mutations":[{"id":1,"name":"setItem","args":${deep},"timestamp":0},` +
+        `{"id":2,"name":"increment","args":{"by":1},"timestamp":0}]}`,
+    );
+    const error = await c.waitFor((m) => m.type === "mutation_error" || m.type === "error");
+    expect(error).toMatchObject({ type: "mutation_error", mutation_id: 1, code: "invalid_args" });
+    await c.waitFor((m) => m.type === "poke" && m.client_id_to_last_mutation_id.m === 2);
+  });
 });
