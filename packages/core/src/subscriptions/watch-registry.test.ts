@@ -19,12 +19,14 @@ describe("WatchRegistry", () => {
     watches.watch("todos/", onTodos);
     const off = watches.watch("counter", onCounter);
     await store.mutate("addTodo", { id: "b", text: "B" });
+    // Rewrites todos/b with an equal value: no diff.
+    await store.mutate("addTodo", { id: "b", text: "B" });
     await store.mutate("toggle", { id: "b" });
     await store.applyServerUpdate({
       minIncludedVersion: 1,
       maxIncludedVersion: 1,
       patches: [{ op: "set", key: "todos/a", value: { id: "a", text: "A", done: false } }],
-      lastMutationId: 2,
+      lastMutationId: 3,
     });
     await store.mutate("removeTodo", "a");
     off();

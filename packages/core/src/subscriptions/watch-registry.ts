@@ -1,4 +1,5 @@
 import type { StoreChange } from "../store/store-change.js";
+import { deepEqual } from "../util/deep-equal.js";
 
 /** One key-level change delivered to a watcher (the shape of `KeyDiff` in client-types). */
 export type WatchDiff =
@@ -40,7 +41,8 @@ export class WatchRegistry {
         if (!key.startsWith(w.prefix)) continue;
         if (oldValue === undefined) diffs.push({ op: "add", key, newValue });
         else if (newValue === undefined) diffs.push({ op: "del", key, oldValue });
-        else diffs.push({ op: "change", key, oldValue, newValue });
+        // A rewrite with an equal value (a new object, same content) is no change to a watcher.
+        else if (!deepEqual(oldValue, newValue)) diffs.push({ op: "change", key, oldValue, newValue });
       }
       if (diffs.length === 0) continue;
       diffs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
