@@ -91,6 +91,13 @@ export function connect(
   };
   const fail = (code: WireErrorCode, message: string, close?: number) => {
     env.metrics.protocolErrors++;
+    // Who and what, never the frame itself (it may hold another user's data or credentials).
+    env.logger[close === undefined ? "debug" : "info"]("protocol error", {
+      code,
+      ...(info === undefined ? {} : { space: info.spaceId, user: info.userId, client: info.clientId }),
+      ...(request.remoteAddress === undefined ? {} : { remote: request.remoteAddress }),
+      ...(close === undefined ? {} : { close }),
+    });
     sendMessage({ type: "error", code, message });
     if (close !== undefined) {
       closeTransport(close, message.slice(0, 120));
