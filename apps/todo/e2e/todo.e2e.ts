@@ -91,6 +91,11 @@ describe("todo app in Chromium, two users", () => {
     await ada.page.getByLabel("Edit todo").press("Enter");
     await todo(bob.page, "Sourdough bread").waitFor(WAIT);
     expect(await texts(bob.page)).toEqual(["Sourdough bread", "Milk"]);
+
+    await ada.page.getByRole("heading", { name: "Groceries" }).dblclick();
+    await ada.page.getByLabel("List name", { exact: true }).fill("Weekend groceries");
+    await ada.page.getByLabel("List name", { exact: true }).press("Enter");
+    await bob.page.getByRole("heading", { name: "Weekend groceries" }).waitFor(WAIT);
   });
 
   it("keeps each user's filter private and server-only data on the server", async () => {

@@ -42,7 +42,12 @@ export function TodoApp({ userId, onSignOut }: TodoAppProps) {
           <main className="pane">
             {listStore && listId !== null ? (
               <StoreProvider store={listStore}>
-                <TodoListView key={listId} listId={listId} directory={directory} />
+                <TodoListView
+                  key={listId}
+                  listId={listId}
+                  directory={directory}
+                  onDeleted={() => selectList(null)}
+                />
                 <RejectionToasts />
               </StoreProvider>
             ) : (

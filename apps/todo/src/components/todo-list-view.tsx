@@ -6,6 +6,7 @@ import type { Todo } from "../shared/schemas.js";
 import { ActivityPanel } from "./activity-panel.js";
 import { FilterBar } from "./filter-bar.js";
 import { ListFooter } from "./list-footer.js";
+import { ListHeader } from "./list-header.js";
 import { NewTodoForm } from "./new-todo-form.js";
 import { TodoItem } from "./todo-item.js";
 
@@ -14,12 +15,14 @@ export interface TodoListViewProps {
   listId: string;
   /** The directory store, where the list's name lives. */
   directory: Store<TodoDefinition>;
+  /** Called after the user deleted the list. */
+  onDeleted: () => void;
 }
 
 const byOrder = (a: Todo, b: Todo) => a.order - b.order || a.id.localeCompare(b.id);
 
 /** One list: its todos in order, filtered by the user's private filter. */
-export function TodoListView({ listId, directory }: TodoListViewProps) {
+export function TodoListView({ listId, directory, onDeleted }: TodoListViewProps) {
   const list = useSubscribe((tx) => tx.get(`lists/${listId}`), [listId], { store: directory });
   const todos = useSubscribe(
     async (tx) => (await tx.scan({ prefix: "todos/" })).map((e) => e.value).sort(byOrder),
@@ -30,7 +33,7 @@ export function TodoListView({ listId, directory }: TodoListViewProps) {
   const shown = todos.filter((t) => filter === "all" || (filter === "done") === t.done);
   return (
     <section className="list" aria-label={list?.name ?? "List"}>
-      <h2>{list?.name ?? "Untitled list"}</h2>
+      <ListHeader listId={listId} directory={directory} onDeleted={onDeleted} />
       <NewTodoForm nextOrder={(todos.at(-1)?.order ?? 0) + 1} />
       <FilterBar filter={filter} />
       <ul className="todos">

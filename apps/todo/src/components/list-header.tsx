@@ -1,0 +1,55 @@
+import type { Store } from "@synced-store/core";
+import { useSubscribe } from "@synced-store/react";
+import { useState } from "react";
+import type { TodoDefinition } from "../shared/definition.js";
+
+/** Props of {@link ListHeader}. */
+export interface ListHeaderProps {
+  listId: string;
+  /** The directory store, where lists are named and deleted. */
+  directory: Store<TodoDefinition>;
+  onDeleted: () => void;
+}
+
+/** The list's name (double-click to rename) and its deletion, both in the directory space. */
+export function ListHeader({ listId, directory, onDeleted }: ListHeaderProps) {
+  const list = useSubscribe((tx) => tx.get(`lists/${listId}`), [listId], { store: directory });
+  const [draft, setDraft] = useState<string | null>(null);
+  const save = () => {
+    const name = draft?.trim();
+    setDraft(null);
+    if (name && name !== list?.name) void directory.mutate.renameList({ id: listId, name });
+  };
+  return (
+    <header className="list-header">
+      {draft === null ? (
+        <h2 title="Double-click to rename" onDoubleClick={() => setDraft(list?.name ?? "")}>
+          {list?.name ?? "Untitled list"}
+        </h2>
+      ) : (
+        <input
+          className="rename"
+          aria-label="List name"
+          autoFocus
+          value={draft}
+          maxLength={80}
+          onChange={(e) => setDraft(e.target.value)}
+          onBlur={save}
+          onKeyDown={(e) => {
+            if (e.key === "Enter") save();
+            if (e.key === "Escape") setDraft(null);
+          }}
+        />
+      )}
+      <button
+        className="link danger"
+        onClick={() => {
+          void directory.mutate.deleteList({ id: listId });
+          onDeleted();
+        }}
+      >
+        Delete list
+      </button>
+    </header>
+  );
+}
