@@ -153,4 +153,36 @@ describe("VersionWatcher", () => {
     expect(attempts).toEqual([3, 3]);
     watcher.close();
   });
+  it("reads the versions of many served spaces a few at a time", async () => {
+    const storage = createMemoryStorage();
+    const spaces = Array.from({ length: 20 }, (_, i) => `s/${i}`);
+    for (const space of spaces) await commit(storage, space, 1);
+    let reading = 0;
+    let most = 0;
+    const counting: Storage = {
+      ...storage,
+      read: async (spaceId, fn) => {
+        most = Math.max(most, ++reading);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        try {
+          return await storage.read(spaceId, fn);
+        } finally {
+          reading--;
+        }
+      },
+    };
+    const advanced: string[] = [];
+    const watcher = new VersionWatcher({
+      bus: new MemoryBusNetwork().join(),
+      storage: counting,
+      spaces: () => spaces,
+      onAdvance: (space) => void advanced.push(space),
+      pollIntervalMs: 0,
+    });
+    await watcher.resync();
+    expect(advanced.sort()).toEqual([...spaces].sort());
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(4);
+    watcher.close();
+  });
 });

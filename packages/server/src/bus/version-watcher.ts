@@ -1,6 +1,9 @@
 import type { Storage } from "../storage/storage.js";
 import type { Bus, VersionNotice } from "./bus.js";
 
+/** Version reads a resync runs at once. */
+const RESYNC_CONCURRENCY = 4;
+
 /** Options of `VersionWatcher`. */
 export interface VersionWatcherOptions {
   readonly bus: Bus;
@@ -66,16 +69,20 @@ export class VersionWatcher {
     const served = new Set(this.#options.spaces());
     // Forget spaces no longer served, so the map stays as small as the set of active spaces.
     for (const spaceId of this.#known.keys()) if (!served.has(spaceId)) this.#known.delete(spaceId);
-    await Promise.all(
-      [...served].map(async (spaceId) => {
+    // A few reads at a time: a process serving thousands of spaces must not take every pooled
+    // connection away from the pushes for one poll.
+    const queue = [...served];
+    const worker = async () => {
+      for (let spaceId = queue.pop(); spaceId !== undefined; spaceId = queue.pop()) {
         try {
           const head = await this.#options.storage.read(spaceId, (r) => r.head());
           if (head && !this.#closed) this.#advance(spaceId, head.version);
         } catch (error) {
           this.#report(error);
         }
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(RESYNC_CONCURRENCY, queue.length) }, worker));
   }
 
   /** Stops listening and polling. */
