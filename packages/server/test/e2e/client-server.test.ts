@@ -1,6 +1,7 @@
 import {
   MutationRejectedError,
   OfflineError,
+  SyncedStoreError,
   connectToServer,
   createStore,
   memoryPersistence,
@@ -145,6 +146,15 @@ describe("client ↔ server", () => {
     await online(store);
     await expect(store.action.storeSecret({ name: "a", value: "1" })).resolves.toEqual({ count: 1 });
     await expect.poll(() => store.query((tx) => tx.get("counter")), { timeout: 10_000 }).toBe(1000);
+    const failure: unknown = await store.action
+      .failingAction({ reason: "declined" })
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(SyncedStoreError);
+    expect(failure).toMatchObject({
+      code: "action_failed",
+      message: expect.stringContaining("declined") as unknown,
+    });
+    expect((await server.snapshot("notes/act")).counter).toBe(1000);
     proxy.setFaults({ cutRate: 1 });
     proxy.cutAll();
     await expect.poll(() => store.status.connection, { timeout: 10_000 }).not.toBe("online");

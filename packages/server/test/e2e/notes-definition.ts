@@ -65,6 +65,11 @@ export const notesStore = defineStore({
       await tx.set("counter", ((await tx.get("counter")) ?? 0) + 1000);
       return { count: (await tx.scan({ prefix: "$$so/secrets/" })).length };
     }),
+    /** Always fails after writing: nothing it wrote may commit. */
+    failingAction: action(z.object({ reason: z.string() }), async (tx, a) => {
+      await tx.set("counter", 999_999);
+      throw new Error(a.reason);
+    }),
   }));
 
 // `tx` is typed loosely here: the log is an implementation detail of the test store.
