@@ -203,6 +203,10 @@ describe("todo app in Chromium, two users", () => {
     await ada.page.locator('[data-testid="sync"][data-state="online"]').waitFor(WAIT);
     await bob.page.getByRole("radio", { name: "teal" }).click(); // bob's accent: private, ada keeps hers
     await bob.page.getByRole("tab", { name: "Active" }).click();
+    await bob.page.getByRole("button", { name: "Refresh" }).click(); // the server-only audit trail
+    await expect
+      .poll(() => bob.page.getByTestId("activity").textContent(), WAIT)
+      .toContain("Plan the picnic");
     await mkdir(screenshotDir, { recursive: true });
     await browser.screenshotSideBySide(
       [
