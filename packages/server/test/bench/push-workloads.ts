@@ -5,11 +5,11 @@
 import { randomBytes } from "node:crypto";
 import { encodeMessage, type ClientMessage } from "@synced-store/core";
 import { summarize } from "../../../../scripts/bench-kit.js";
-import type { ServerProcess } from "../../test/support/server-process.js";
-import type { Storage } from "../storage/storage.js";
-import { createSyncServer, type SyncServer } from "../sync-server.js";
-import { RawClient } from "../test-support/raw-client.js";
-import { testStore } from "../test-support/test-store.js";
+import type { ServerProcess } from "../support/server-process.js";
+import type { Storage } from "../../src/storage/storage.js";
+import { createSyncServer, type SyncServer } from "../../src/sync-server.js";
+import { RawClient } from "../../src/test-support/raw-client.js";
+import { testStore } from "../../src/test-support/test-store.js";
 
 /** Limits high enough that the benchmarks measure the engine, not the rate limiter. */
 export const LIMITS = { messagesPerSecond: 1_000_000, maxRateViolations: 1_000_000 };
