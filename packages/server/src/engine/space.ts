@@ -1,4 +1,4 @@
-import { encodeMessage, type WireMutation } from "@synced-store/core";
+import { encodeMessage, SyncedStoreError, type WireMutation } from "@synced-store/core";
 import type { Logger } from "../logger.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
 import type { SpaceHead, Storage, StorageReader, StorageTransaction } from "../storage/storage.js";
@@ -162,28 +162,42 @@ export class Space {
         };
       }
       try {
-        const { result, version, writes } = await this.env.storage.transact(this.id, async (stx) => {
-          const head = await stx.head();
-          await this.#catchUp(stx, head);
-          const { value, writes } = await runAction(def, {
-            name,
-            args,
-            userId,
-            spaceId: this.id,
-            state: this.state,
-            patterns: this.store.patterns,
-            limits: this.env.limits,
-          });
-          // The result travels as JSON: normalize it now, inside the transaction, so a result
-          // that cannot be encoded fails the action instead of the connection.
-          const result = value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
-          if (writes.size === 0) return { result, version: undefined, writes };
-          const version = head.version + 1;
-          await stx.putKeys(version, toKeyWrites(writes));
-          await stx.setVersion(version);
-          return { result, version, writes };
+        // The action runs outside any storage transaction (it may call other systems for a
+        // while; SQLite has one writer for all spaces), on the cache brought up to date first.
+        // Its writes then commit in a short transaction, unless another process committed to
+        // the space meanwhile: then nothing is written and the caller may retry.
+        await this.env.storage.read(this.id, async (r) => {
+          const head = await r.head();
+          if (head !== undefined) await this.#catchUp(r, head);
         });
-        if (version !== undefined) this.#committed(version, writes, new Map());
+        const ranOn = { version: this.state.version, historyId: this.state.historyId };
+        const { value, writes } = await runAction(def, {
+          name,
+          args,
+          userId,
+          spaceId: this.id,
+          state: this.state,
+          patterns: this.store.patterns,
+          limits: this.env.limits,
+        });
+        // The result travels as JSON: normalize it before committing, so a result that cannot
+        // be encoded fails the action instead of the connection.
+        const result = value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
+        if (writes.size === 0) return { ok: true, result };
+        const version = await this.env.storage.transact(this.id, async (stx) => {
+          const head = await stx.head();
+          if (head.version !== ranOn.version || head.historyId !== ranOn.historyId) {
+            throw new SyncedStoreError(
+              "action_failed",
+              "The space changed while the action ran; nothing was written, try again",
+            );
+          }
+          const next = head.version + 1;
+          await stx.putKeys(next, toKeyWrites(writes));
+          await stx.setVersion(next);
+          return next;
+        });
+        this.#committed(version, writes, new Map());
         return { ok: true, result };
       } catch (error) {
         this.env.metrics.actionsFailed++;

@@ -60,4 +60,10 @@ export const testStore = defineStore({
       return "ok";
     }),
     explode: action(z.object({}), () => Promise.reject(new Error("kaboom"))),
+    /** Waits (as if calling another system), then writes an item. */
+    slowWrite: action(z.object({ ms: z.number().max(5000), id: z.string() }), async (tx, a) => {
+      await new Promise((resolve) => setTimeout(resolve, a.ms));
+      await tx.set(`items/${a.id}`, { text: "slow" });
+      return "done";
+    }),
   }));
