@@ -1,6 +1,7 @@
 import { connectToServer, createStore, type Store } from "@synced-store/core";
 import { idbClientRegistry, idbPersistence } from "@synced-store/core/idb";
 import { whiteboard, type WhiteboardDefinition } from "./shared/definition.js";
+import { SYNC_OPTIONS } from "./sync-options.js";
 
 /** The sync server's WebSocket endpoint: same origin as the page, path `/sync`. */
 export function syncUrl(): string {
@@ -26,10 +27,7 @@ export function openBoardStore(boardId: string, userId: string): Store<Whiteboar
         // Where WebSockets cannot connect (some proxies), the same endpoint over HTTP.
         httpUrl: `${location.origin}/sync`,
         auth: userId,
-        // An interactive app: notice a dead connection within seconds, retry at least every 5 s.
-        heartbeatIntervalMs: 4_000,
-        heartbeatTimeoutMs: 3_000,
-        backoff: { maxDelayMs: 5_000 },
+        ...SYNC_OPTIONS,
       })(target, context);
       // The browser knows first: drop the connection when it goes offline (instead of waiting for
       // the heartbeat to time out), and reconnect at once when it is back.
