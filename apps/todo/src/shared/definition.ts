@@ -115,13 +115,16 @@ export type TodoDefinition = typeof todo;
 /** Directory space instance: `todo/lists`. */
 export const DIRECTORY_INSTANCE = "lists";
 
-/** Adds an audit entry under a time-ordered key (server code only). */
+/**
+ * Adds an audit entry under a time-ordered key. Server code only (actions and the server's
+ * mutators): a `$$so/` write, and not deterministic (a random suffix keeps same-time keys apart).
+ */
 export async function appendAudit(
-  tx: { set(key: `$$so/audit/${string}`, value: AuditEntry): Promise<void>; clientId: string },
+  tx: { set(key: `$$so/audit/${string}`, value: AuditEntry): Promise<void> },
   userId: string,
   what: string,
   at: number = Date.now(),
 ): Promise<void> {
-  const seq = Math.random().toString(36).slice(2, 8);
-  await tx.set(`$$so/audit/${String(at).padStart(15, "0")}-${seq}`, { at, userId, what });
+  const suffix = Math.random().toString(36).slice(2, 8);
+  await tx.set(`$$so/audit/${String(at).padStart(15, "0")}-${suffix}`, { at, userId, what });
 }
