@@ -3,10 +3,10 @@ import { useCallback, useMemo, useState } from "react";
 import type { Shape } from "../shared/schemas.js";
 import { storeFor } from "../store-registry.js";
 import { UndoHistory } from "../undo-history.js";
+import { useShortcuts } from "../use-shortcuts.js";
 import { Canvas } from "./canvas.js";
 import { PresenceBar } from "./presence-bar.js";
 import { RejectionToasts } from "./rejection-toasts.js";
-import { useShortcuts } from "../use-shortcuts.js";
 import { SyncBadge } from "./sync-badge.js";
 import { Toolbar } from "./toolbar.js";
 
