@@ -2,6 +2,7 @@ import type { ConnectedMessage, ConnectMessage, WireErrorCode } from "@synced-st
 import type { Space } from "../engine/space.js";
 import type { HandlerEnvironment } from "./connection-handler.js";
 import type { ConnectionInfo, RequestInfo } from "./hooks.js";
+import { isStorableText } from "../util/storable-text.js";
 
 /** Close codes used by the handshake (see `CloseCode`). */
 const CLOSE = { badRequest: 4400, unauthenticated: 4401, unauthorized: 4403, unknownSpace: 4404 } as const;
@@ -44,8 +45,16 @@ export async function handshake(
       CLOSE.badRequest,
     );
   }
-  if (message.client_id.length === 0 || message.client_id.length > 200) {
-    return refuse("bad_message", "client_id must be 1 to 200 characters", CLOSE.badRequest);
+  if (
+    message.client_id.length === 0 ||
+    message.client_id.length > 200 ||
+    !isStorableText(message.client_id)
+  ) {
+    return refuse(
+      "bad_message",
+      "client_id must be 1 to 200 characters, without U+0000 or lone surrogates",
+      CLOSE.badRequest,
+    );
   }
   let userId: string | undefined;
   try {
@@ -58,7 +67,7 @@ export async function handshake(
       CLOSE.unauthenticated,
     );
   }
-  if (userId === undefined || userId.length === 0 || userId.includes("/")) {
+  if (userId === undefined || userId.length === 0 || userId.includes("/") || !isStorableText(userId)) {
     return refuse("unauthenticated", "Authentication failed: no valid user id", CLOSE.unauthenticated);
   }
   let allowed: boolean;
@@ -102,5 +111,5 @@ function refuse(code: WireErrorCode, message: string, close: number): HandshakeR
 
 function validSpaceId(spaceId: string): boolean {
   const slash = spaceId.indexOf("/");
-  return slash > 0 && slash < spaceId.length - 1 && spaceId.length <= 512;
+  return slash > 0 && slash < spaceId.length - 1 && spaceId.length <= 512 && isStorableText(spaceId);
 }

@@ -12,6 +12,7 @@ import {
 import type { Limits } from "./limits.js";
 import { LimitError } from "./wire-error.js";
 import { DELETED, deepFreeze, type SpaceState, type WriteLayer } from "./space-state.js";
+import { isStorableText } from "../util/storable-text.js";
 
 /** Who a server transaction runs for, and with which rights. */
 export interface ServerTransactionContext {
@@ -159,6 +160,9 @@ export class ServerWriteTransaction implements WriteTransaction<KeySchemas> {
   }
 
   #checkKey(key: string): void {
+    if (!isStorableText(key)) {
+      throw new ValidationError("unknown_key", `Key ${JSON.stringify(key)} holds U+0000 or a lone surrogate`);
+    }
     if (key.length > this.ctx.limits.maxKeyLength) {
       throw new LimitError(
         "key_too_large",
