@@ -197,6 +197,27 @@ describe("todo app in Chromium, two users", () => {
     await second.close();
   });
 
+  it("syncs over HTTP when WebSockets cannot connect", async () => {
+    const context = await browser.newContext();
+    // Every WebSocket of this browser fails, as behind a proxy that does not pass them.
+    await context.routeWebSocket(/\/sync$/, (ws) => ws.close());
+    const page = await context.newPage();
+    const httpSyncRequests: string[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname.startsWith("/sync/")) httpSyncRequests.push(request.url());
+    });
+    await page.goto(ada.page.url());
+    await page.getByLabel("Your name").fill("Dee");
+    await page.getByRole("button", { name: /Continue/ }).click();
+    await todo(page, "Butter").waitFor(WAIT);
+    await addTodo(page, "Sent over HTTP");
+    await todo(bob.page, "Sent over HTTP").waitFor(WAIT);
+    await addTodo(bob.page, "Pulled over HTTP");
+    await todo(page, "Pulled over HTTP").waitFor(WAIT);
+    expect(httpSyncRequests.length).toBeGreaterThan(0);
+    await context.close();
+  });
+
   it("saves a screenshot with two users active", async () => {
     await addTodo(bob.page, "Plan the picnic");
     await todo(ada.page, "Plan the picnic").waitFor(WAIT);
