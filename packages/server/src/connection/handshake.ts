@@ -2,7 +2,7 @@ import type { ConnectedMessage, ConnectMessage, WireErrorCode } from "@synced-st
 import type { Space } from "../engine/space.js";
 import type { HandlerEnvironment } from "./connection-handler.js";
 import type { ConnectionInfo, RequestInfo } from "./hooks.js";
-import { isStorableText } from "../util/storable-text.js";
+import { isStorableText, utf8Length } from "../util/storable-text.js";
 
 /** Close codes used by the handshake (see `CloseCode`). */
 const CLOSE = { badRequest: 4400, unauthenticated: 4401, unauthorized: 4403, unknownSpace: 4404 } as const;
@@ -111,5 +111,5 @@ function refuse(code: WireErrorCode, message: string, close: number): HandshakeR
 
 function validSpaceId(spaceId: string): boolean {
   const slash = spaceId.indexOf("/");
-  return slash > 0 && slash < spaceId.length - 1 && spaceId.length <= 512 && isStorableText(spaceId);
+  return slash > 0 && slash < spaceId.length - 1 && utf8Length(spaceId) <= 512 && isStorableText(spaceId);
 }

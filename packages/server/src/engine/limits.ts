@@ -4,7 +4,10 @@ export interface Limits {
   readonly maxFrameBytes: number;
   /** Most mutations in one push; more gets `too_many_mutations` and nothing is applied. @default 1000 */
   readonly maxMutationsPerPush: number;
-  /** Longest key a mutation or action may write, in UTF-16 code units. @default 1024 */
+  /**
+   * Longest key a mutation or action may write, in UTF-8 bytes (what storage indexes hold; with
+   * PostgreSQL, key plus space id must stay under its 2,704-byte index entry limit). @default 1024
+   */
   readonly maxKeyLength: number;
   /** Largest value a mutation or action may write, as JSON text length. @default 262_144 */
   readonly maxValueBytes: number;

@@ -12,7 +12,7 @@ import {
 import type { Limits } from "./limits.js";
 import { LimitError } from "./wire-error.js";
 import { DELETED, deepFreeze, type SpaceState, type WriteLayer } from "./space-state.js";
-import { isStorableText } from "../util/storable-text.js";
+import { isStorableText, utf8Length } from "../util/storable-text.js";
 
 /** Who a server transaction runs for, and with which rights. */
 export interface ServerTransactionContext {
@@ -163,10 +163,11 @@ export class ServerWriteTransaction implements WriteTransaction<KeySchemas> {
     if (!isStorableText(key)) {
       throw new ValidationError("unknown_key", `Key ${JSON.stringify(key)} holds U+0000 or a lone surrogate`);
     }
-    if (key.length > this.ctx.limits.maxKeyLength) {
+    const bytes = utf8Length(key);
+    if (bytes > this.ctx.limits.maxKeyLength) {
       throw new LimitError(
         "key_too_large",
-        `Key of ${key.length} characters is over the limit of ${this.ctx.limits.maxKeyLength}`,
+        `Key of ${bytes} bytes (UTF-8) is over the limit of ${this.ctx.limits.maxKeyLength}`,
       );
     }
     if (!this.ctx.fullAccess && !canWrite(this.userId, key, "server")) {
