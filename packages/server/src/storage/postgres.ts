@@ -38,7 +38,8 @@ const SPACE_LOCK_CLASS = 0x5353_5350;
  * `read` runs in a REPEATABLE READ, READ ONLY transaction: one consistent snapshot.
  *
  * Keys sort by code point (collation "C"), like the SQLite storage; keys containing U+0000 are
- * refused, PostgreSQL text cannot hold them.
+ * refused, PostgreSQL text cannot hold them. A space id plus a key must fit one B-tree entry
+ * (2,704 bytes of UTF-8): the engine's default limits (512 + 1,024 bytes) keep them well within.
  */
 export async function openPostgresStorage(options: PostgresStorageOptions): Promise<Storage> {
   const ownPool = !options.pool;
