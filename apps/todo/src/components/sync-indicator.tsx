@@ -18,8 +18,16 @@ export function SyncIndicator({ stores }: SyncIndicatorProps) {
   const label = { offline: "Offline", connecting: "Connecting…", syncing: "Syncing", online: "Online" }[
     state
   ];
+  // Why the last connection failed, if it did (e.g. the server refused the user).
+  const error = statuses.find((s) => s.lastError !== null)?.lastError?.message;
   return (
-    <div className={`sync sync-${state}`} data-testid="sync" data-state={state} data-pending={pending}>
+    <div
+      className={`sync sync-${state}`}
+      data-testid="sync"
+      data-state={state}
+      data-pending={pending}
+      title={error ?? `${pending} local edits not yet confirmed by the server`}
+    >
       <span className="dot" aria-hidden />
       {label}
       {pending > 0 && <span className="pending"> · {pending} pending</span>}

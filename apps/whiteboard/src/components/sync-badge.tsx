@@ -14,6 +14,10 @@ export function SyncBadge() {
       data-testid="sync"
       data-state={state}
       data-pending={status.pendingCount}
+      // Why the last connection failed, if it did (e.g. the server refused the user).
+      title={
+        status.lastError?.message ?? `${status.pendingCount} local edits not yet confirmed by the server`
+      }
     >
       <span className="dot" aria-hidden />
       {label}
