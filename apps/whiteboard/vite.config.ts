@@ -7,15 +7,5 @@ export default defineConfig({
   plugins: [react()],
   resolve: { conditions: ["@synced-store/source"] },
   // Pre-bundled up front, so a first visit never triggers a re-optimisation and page reload.
-  optimizeDeps: {
-    include: [
-      "react",
-      "react-dom",
-      "react-dom/client",
-      "zod",
-      "@synced-store/core > immer",
-      "@synced-store/core > idb-keyval",
-      "@synced-store/core > uuid",
-    ],
-  },
+  optimizeDeps: { include: ["react", "react-dom", "react-dom/client", "react/jsx-dev-runtime", "zod"] },
 });
