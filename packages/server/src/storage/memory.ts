@@ -28,8 +28,6 @@ interface MemorySpace {
 /**
  * `Storage` held in process memory: for tests, benchmarks and throw-away servers. Not durable.
  * Transactions of one space run one at a time; writes land in an overlay applied on commit.
- * Reads queue with the space's transactions (so never call `read` inside a `transact` callback
- * of the same space: it would wait for itself).
  */
 export function createMemoryStorage(): Storage {
   const spaces = new Map<string, MemorySpace>();
@@ -51,9 +49,14 @@ export function createMemoryStorage(): Storage {
     },
     read(spaceId, fn) {
       check();
-      // Queued with the space's transactions (which commit by mutating the maps in place), so a
-      // read sees one committed state without copying the space.
-      return queue.run(spaceId, () => fn(new MemoryReader(spaces.get(spaceId))));
+      // A copy of the maps' current state: later commits replace rows, never mutate them.
+      const space = spaces.get(spaceId);
+      const frozen = space && {
+        head: space.head,
+        rows: new Map(space.rows),
+        clients: new Map(space.clients),
+      };
+      return fn(new MemoryReader(frozen));
     },
     async close() {
       closed = true;
