@@ -72,15 +72,16 @@ describe("sync servers sharing storage over a bus", () => {
     const gate = new Promise<void>((resolve) => (open = resolve));
     let reading: () => void = () => undefined;
     const started = new Promise<void>((resolve) => (reading = resolve));
+    // The read itself completes at once (it holds nothing a transaction would wait for); only
+    // its result is held back.
     const slowReads: Storage = {
       ...shared,
-      read: (spaceId, fn) =>
-        shared.read(spaceId, async (r) => {
-          const result = await fn(r);
-          reading();
-          await gate;
-          return result;
-        }),
+      read: async (spaceId, fn) => {
+        const result = await shared.read(spaceId, fn);
+        reading();
+        await gate;
+        return result;
+      },
       close: () => Promise.resolve(),
     };
     const network = new MemoryBusNetwork();
