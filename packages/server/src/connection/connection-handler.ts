@@ -73,7 +73,10 @@ export function connect(
 ): ConnectionHandle {
   const limiter = new RateLimiter(env.limits.messagesPerSecond, env.now);
   let phase: "new" | "handshaking" | "ready" | "closed" = "new";
+  /** Rate-limit violations since the client last paused; too many close the connection. */
   let violations = 0;
+  let lastViolation = 0;
+  const clock = env.now ?? (() => performance.now());
   // A function, so TypeScript does not narrow `phase` across awaits.
   const isClosed = () => phase === "closed";
   let inbox: Promise<void> = Promise.resolve();
@@ -230,8 +233,12 @@ export function connect(
           CloseCode.tooBig,
         );
       }
-      if (!limiter.take()) {
+      if (limiter.take()) {
+        // A client that paused for a second after its last burst starts over.
+        if (violations > 0 && clock() - lastViolation > 1000) violations = 0;
+      } else {
         violations++;
+        lastViolation = clock();
         if (violations > env.limits.maxRateViolations) {
           return fail("rate_limited", "Too many messages; closing", CloseCode.policy);
         }

@@ -241,6 +241,24 @@ describe("hostile frames", () => {
     expect(t.server.metrics.connections).toBe(0);
   });
 
+  it("forgives past bursts once the client paused: only sustained flooding closes", async () => {
+    let now = 0;
+    t = await startTestServer({ limits: { messagesPerSecond: 2, maxRateViolations: 2 }, now: () => now });
+    const c = await t.client();
+    for (let burst = 0; burst < 3; burst++) {
+      // Two accepted, two dropped (2 violations: at the limit, not over it), then a pause.
+      for (let i = 0; i < 4; i++) c.send({ type: "ping" });
+      await c.waitFor(
+        (m) => m.type === "error" && c.messages.filter((x) => x.type === "error").length === 2 * (burst + 1),
+      );
+      now += 5000;
+      c.send({ type: "ping" });
+      await c.roundTrip();
+      now += 5000;
+    }
+    expect(c.closed).toBeUndefined();
+  });
+
   it("keeps serving other spaces and clients while one connection misbehaves", async () => {
     t = await startTestServer({ limits: LIMITS });
     const bad = await t.connected("mallory", "m");
