@@ -4,7 +4,11 @@ import type {
   PullResponseMessage,
   ServerMessage,
 } from "@synced-store/core";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { openSqliteStorage } from "./storage/sqlite.js";
 import { startTestServer, type TestServer } from "./test-support/test-server.js";
 import type { RawClient } from "./test-support/raw-client.js";
 
@@ -214,6 +218,47 @@ describe("push", () => {
     const replayed = await again.waitFor(isMutationError);
     expect(replayed).toMatchObject({ mutation_id: 2, code: "mutator_failed", message: "refusing x" });
     expect(again.messages.indexOf(replayed)).toBe(1);
+  });
+});
+
+describe("rejections across a restart", () => {
+  it("replays a rejection stored in SQLite to a client reconnecting to a restarted server", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "synced-store-rejections-"));
+    try {
+      const path = join(dir, "r.db");
+      t = await startTestServer({ storage: openSqliteStorage({ path }) });
+      const a = await t.connected("alice", "ca");
+      a.send({
+        type: "push",
+        client_id: "ca",
+        mutations: [
+          { id: 1, name: "increment", args: { by: 1 }, timestamp: 0 },
+          { id: 2, name: "failAfterWrite", args: { id: "y" }, timestamp: 0 },
+          { id: 3, name: "increment", args: { by: 1 }, timestamp: 0 },
+        ],
+      });
+      await a.waitFor((m) => isPoke(m) && m.client_id_to_last_mutation_id.ca === 3);
+      await t.close();
+      t = await startTestServer({ storage: openSqliteStorage({ path }) });
+      const again = await t.client();
+      const reply = await again.connect({
+        space: "test/1",
+        clientId: "ca",
+        auth: "alice",
+        lastMutationId: 1,
+      });
+      expect(reply).toMatchObject({ type: "connected", last_mutation_id: 3 });
+      expect(await again.waitFor(isMutationError)).toMatchObject({
+        mutation_id: 2,
+        code: "mutator_failed",
+        message: "refusing y",
+      });
+      expect(again.messages.filter(isMutationError)).toHaveLength(1);
+    } finally {
+      await t.close();
+      t = await startTestServer();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

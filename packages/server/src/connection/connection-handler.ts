@@ -153,8 +153,7 @@ export function connect(
     phase = "ready";
     sendMessage(result.connected);
     // Rejections the client may have missed (it disconnected before their mutation_error).
-    const missed = result.reset ? [] : space.rejections.after(info.clientId, message.last_mutation_id);
-    for (const { id, error } of missed) {
+    for (const { id, error } of result.missed) {
       sendMessage({ type: "mutation_error", client_id: info.clientId, mutation_id: id, ...error });
     }
     space.attach(self);

@@ -1,4 +1,5 @@
 import type { ConnectedMessage, ConnectMessage, WireErrorCode } from "@synced-store/core";
+import type { Rejection } from "../engine/rejection-log.js";
 import type { Space } from "../engine/space.js";
 import type { HandlerEnvironment } from "./connection-handler.js";
 import type { ConnectionInfo, RequestInfo } from "./hooks.js";
@@ -16,6 +17,8 @@ export type HandshakeResult =
       readonly connected: ConnectedMessage;
       /** The client's state is from another history or ahead of the server: reset it on its next pull. */
       readonly reset: boolean;
+      /** Rejections the client may have missed (it disconnected before their `mutation_error`). */
+      readonly missed: readonly Rejection[];
     }
   | { readonly ok: false; readonly code: WireErrorCode; readonly message: string; readonly close: number };
 
@@ -91,8 +94,10 @@ export async function handshake(
     (message.history_id !== null && message.history_id !== head.historyId) ||
     message.base_version > version ||
     message.last_mutation_id > lastMutationId;
+  const missed = reset ? [] : await space.missedRejections(message.client_id, message.last_mutation_id);
   return {
     ok: true,
+    missed,
     space,
     info: { userId, spaceId, clientId: message.client_id },
     connected: {

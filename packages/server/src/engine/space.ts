@@ -9,9 +9,9 @@ import { processPush, type PendingPush, type PushOutcome } from "./push-group.js
 import { runAction } from "./run-action.js";
 import { DELETED, SpaceState, type ClientState, type WriteLayer } from "./space-state.js";
 import type { StoreRuntime } from "./store-runtime.js";
-import { toWireError, type WireError } from "./wire-error.js";
+import { toWireError, toWireErrorCode, type WireError } from "./wire-error.js";
 import { pullResponse } from "./pull-response.js";
-import { RejectionLog } from "./rejection-log.js";
+import { RejectionLog, type Rejection } from "./rejection-log.js";
 
 /** What a space needs from the server around it. */
 export interface SpaceEnvironment {
@@ -25,6 +25,9 @@ export interface SpaceEnvironment {
   /** Tombstones are kept for this many versions; older cookies get a full snapshot. */
   readonly tombstoneRetention: number;
 }
+
+/** Rejections kept per client in storage (the newest). */
+const REJECTIONS_KEPT = 100;
 
 /** Most mutations committed in one group (one transaction, one version). */
 const MAX_GROUP_MUTATIONS = 5000;
@@ -120,6 +123,12 @@ export class Space {
         await tx.putClients([...clients].map(([clientId, c]) => ({ clientId, ...c, version })));
         await tx.setVersion(version);
         await this.#collectTombstones(tx, version);
+        if (tx.putRejections !== undefined) {
+          const rows = group.flatMap((p, i) =>
+            outcomes[i]!.errors.map((e) => ({ clientId: p.clientId, mutationId: e.id, ...e.error })),
+          );
+          if (rows.length > 0) await tx.putRejections(rows, REJECTIONS_KEPT);
+        }
         return { outcomes, version, writes, clients };
       });
       if (version !== undefined) {
@@ -130,6 +139,20 @@ export class Space {
     } catch (error) {
       for (const p of group) p.reject(error);
     }
+  }
+
+  /**
+   * Rejections of `clientId` after `afterId` that the client may not have heard of: from storage
+   * when it keeps them (they survive restarts and reach other processes), else from memory.
+   */
+  async missedRejections(clientId: string, afterId: number): Promise<Rejection[]> {
+    const known = this.state.clients.get(clientId);
+    if (known === undefined || known.lastMutationId <= afterId) return [];
+    const stored = await this.env.storage.read(this.id, (r) =>
+      r.rejections === undefined ? Promise.resolve(undefined) : r.rejections(clientId, afterId),
+    );
+    if (stored === undefined) return this.rejections.after(clientId, afterId);
+    return stored.map((row) => ({ id: row.mutationId, error: toWireErrorCode(row.code, row.message) }));
   }
 
   /** Answers a pull of `conn` from `baseVersion` (a snapshot with `reset` when needed). */

@@ -31,3 +31,9 @@ export function toWireError(error: unknown, fallback: "mutator_failed" | "action
   const message = error instanceof Error ? error.message : String(error);
   return { code: fallback, message };
 }
+
+/** A stored code and message as a wire error (an unknown code becomes `mutator_failed`). */
+export function toWireErrorCode(code: string, message: string): WireError {
+  const parsed = wireErrorCode.safeParse(code);
+  return { code: parsed.success ? parsed.data : "mutator_failed", message };
+}

@@ -7,6 +7,7 @@ import type {
   KeyChange,
   KeyRow,
   KeyWrite,
+  RejectionRow,
   SpaceHead,
   Storage,
   StorageReader,
@@ -41,6 +42,11 @@ CREATE TABLE IF NOT EXISTS clients (
   last_mutation_id INTEGER NOT NULL, version INTEGER NOT NULL,
   PRIMARY KEY (space, client_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rejections (
+  space TEXT NOT NULL, client_id TEXT NOT NULL, mutation_id INTEGER NOT NULL,
+  code TEXT NOT NULL, message TEXT NOT NULL,
+  PRIMARY KEY (space, client_id, mutation_id)
+) WITHOUT ROWID;
 `;
 
 interface EntryRecord {
@@ -53,6 +59,11 @@ interface ClientRecord {
   user_id: string;
   last_mutation_id: number;
   version: number;
+}
+interface RejectionRecord {
+  mutation_id: number;
+  code: string;
+  message: string;
 }
 interface HeadRecord {
   history_id: string;
@@ -131,6 +142,16 @@ function prepare(db: Database.Database) {
     clients: db.prepare<[string, number], ClientRecord>(
       "SELECT client_id, user_id, last_mutation_id, version FROM clients WHERE space = ? AND version > ? ORDER BY client_id",
     ),
+    rejections: db.prepare<[string, string, number], RejectionRecord>(
+      "SELECT mutation_id, code, message FROM rejections WHERE space = ? AND client_id = ? AND mutation_id > ? ORDER BY mutation_id",
+    ),
+    putRejection: db.prepare<[string, string, number, string, string]>(
+      "INSERT OR REPLACE INTO rejections (space, client_id, mutation_id, code, message) VALUES (?, ?, ?, ?, ?)",
+    ),
+    pruneRejections: db.prepare<[string, string, string, string, number]>(
+      "DELETE FROM rejections WHERE space = ? AND client_id = ? AND mutation_id < " +
+        "(SELECT MIN(mutation_id) FROM (SELECT mutation_id FROM rejections WHERE space = ? AND client_id = ? ORDER BY mutation_id DESC LIMIT ?))",
+    ),
     putClient: db.prepare<[string, string, string, number, number]>(
       "INSERT OR REPLACE INTO clients (space, client_id, user_id, last_mutation_id, version) VALUES (?, ?, ?, ?, ?)",
     ),
@@ -202,6 +223,24 @@ class SqliteTransaction implements StorageTransaction {
     return Promise.resolve(query.userId === undefined ? rows : rows.filter((r) => r.userId === query.userId));
   }
 
+  rejections(clientId: string, afterMutationId: number): Promise<RejectionRow[]> {
+    return Promise.resolve(
+      this.s.rejections
+        .all(this.space, clientId, afterMutationId)
+        .map((r) => ({ clientId, mutationId: r.mutation_id, code: r.code, message: r.message })),
+    );
+  }
+
+  async putRejections(rows: readonly RejectionRow[], keepPerClient: number): Promise<void> {
+    await this.head();
+    const clients = new Set<string>();
+    for (const r of rows) {
+      this.s.putRejection.run(this.space, r.clientId, r.mutationId, r.code, r.message);
+      clients.add(r.clientId);
+    }
+    for (const c of clients) this.s.pruneRejections.run(this.space, c, this.space, c, keepPerClient);
+  }
+
   async putKeys(version: number, writes: readonly KeyWrite[]): Promise<void> {
     await this.head();
     for (const w of writes) {
@@ -236,6 +275,7 @@ class ReadOnly implements StorageReader {
   changesSince = (version: number) => this.tx.changesSince(version);
   getClient = (clientId: string) => this.tx.getClient(clientId);
   clients = (query?: ClientQuery) => this.tx.clients(query);
+  rejections = (clientId: string, afterMutationId: number) => this.tx.rejections(clientId, afterMutationId);
 }
 
 function toHead(row: HeadRecord): SpaceHead {

@@ -210,5 +210,35 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
         for (const key of keys) expect((await r.get(key))?.value).toBe(key);
       });
     });
+
+    it("stores rejections per client, keeping the newest, when it supports them (both methods or neither)", async () => {
+      const canRead = await storage.read("s/1", (r) => Promise.resolve(typeof r.rejections === "function"));
+      const canWrite = await storage.transact("s/1", (tx) =>
+        Promise.resolve(typeof tx.putRejections === "function"),
+      );
+      expect(canRead).toBe(canWrite);
+      if (!canWrite) return;
+      const row = (clientId: string, mutationId: number) => ({
+        clientId,
+        mutationId,
+        code: "mutator_failed",
+        message: `m${mutationId}`,
+      });
+      await storage.transact("s/1", (tx) => tx.putRejections!([row("c1", 1), row("c1", 2), row("c2", 5)], 2));
+      await storage.transact("s/1", (tx) => tx.putRejections!([row("c1", 3)], 2));
+      await expect(
+        storage.transact("s/1", async (tx) => {
+          await tx.putRejections!([row("c1", 4)], 2);
+          throw new Error("rolled back");
+        }),
+      ).rejects.toThrow("rolled back");
+      await storage.read("s/1", async (r) => {
+        expect(await r.rejections!("c1", 0)).toEqual([row("c1", 2), row("c1", 3)]);
+        expect(await r.rejections!("c1", 2)).toEqual([row("c1", 3)]);
+        expect(await r.rejections!("c2", 4)).toEqual([row("c2", 5)]);
+        expect(await r.rejections!("c3", 0)).toEqual([]);
+      });
+      expect(await storage.read("s/2", (r) => r.rejections!("c1", 0))).toEqual([]);
+    });
   });
 }

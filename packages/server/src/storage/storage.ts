@@ -59,6 +59,15 @@ export interface ClientRow {
   readonly version: number;
 }
 
+/** A rejected mutation, kept so its client learns the reason even after a reconnect elsewhere. */
+export interface RejectionRow {
+  readonly clientId: string;
+  readonly mutationId: number;
+  /** Wire error code (`mutator_failed`, `invalid_args`, …). */
+  readonly code: string;
+  readonly message: string;
+}
+
 /** Bounds of a key scan. */
 export interface StorageScanOptions {
   /** Only keys starting with this prefix. @default "" */
@@ -99,6 +108,11 @@ export interface StorageReader {
   getClient(clientId: string): Promise<ClientRow | undefined>;
   /** Client rows matching `query`, in client id order. */
   clients(query?: ClientQuery): Promise<ClientRow[]>;
+  /**
+   * Optional. Rejections of `clientId` with `mutationId > afterMutationId`, in id order. Without
+   * it the engine remembers rejections in process memory only.
+   */
+  rejections?(clientId: string, afterMutationId: number): Promise<RejectionRow[]>;
 }
 
 /** Reads and writes of one space inside one atomic transaction. */
@@ -122,6 +136,11 @@ export interface StorageTransaction extends StorageReader {
    * (never lowers it). Clients with an older cookie then receive a full snapshot.
    */
   collectTombstones(horizon: number): Promise<void>;
+  /**
+   * Optional (with `StorageReader.rejections`). Stores rejections, keeping only the newest
+   * `keepPerClient` of each client.
+   */
+  putRejections?(rows: readonly RejectionRow[], keepPerClient: number): Promise<void>;
 }
 
 /**
