@@ -92,6 +92,11 @@ describe("todo app in Chromium, two users", () => {
     await todo(bob.page, "Sourdough bread").waitFor(WAIT);
     expect(await texts(bob.page)).toEqual(["Sourdough bread", "Milk"]);
 
+    await todo(ada.page, "Milk").locator(".text").dblclick(); // Escape cancels an edit
+    await ada.page.getByLabel("Edit todo").fill("Oat milk");
+    await ada.page.getByLabel("Edit todo").press("Escape");
+    expect(await texts(ada.page)).toEqual(["Sourdough bread", "Milk"]);
+
     await ada.page.getByRole("heading", { name: "Groceries" }).dblclick();
     await ada.page.getByLabel("List name", { exact: true }).fill("Weekend groceries");
     await ada.page.getByLabel("List name", { exact: true }).press("Enter");

@@ -1,5 +1,6 @@
-import { connectToServer, createStore, type Store } from "@synced-store/core";
+import { createStore, type Store } from "@synced-store/core";
 import { idbClientRegistry, idbPersistence } from "@synced-store/core/idb";
+import { browserConnection } from "./browser-connection.js";
 import { todo, type TodoDefinition } from "./shared/definition.js";
 
 /** The sync server's WebSocket endpoint: same origin as the page, path `/sync`. */
@@ -21,25 +22,16 @@ export function openTodoStore(instance: string, userId: string): Store<TodoDefin
     // Each tab is its own client; tabs share pending edits (also offline) and push the queue of
     // a tab closed before it could.
     tabs: { registry: idbClientRegistry },
-    connect: (target, context) => {
-      const connection = connectToServer({
-        url: syncUrl(),
-        // Where WebSockets cannot connect (some proxies), the same endpoint over HTTP.
-        httpUrl: `${location.origin}/sync`,
-        auth: userId,
-        // An interactive app: notice a dead connection within seconds, retry at least every 5 s.
-        heartbeatIntervalMs: 4_000,
-        heartbeatTimeoutMs: 3_000,
-        backoff: { maxDelayMs: 5_000 },
-      })(target, context);
-      // The browser knows first: drop the connection when it goes offline (instead of waiting for
-      // the heartbeat to time out), and reconnect at once when it is back.
-      window.addEventListener("offline", () => {
-        connection.client.stop();
-        connection.client.start();
-      });
-      window.addEventListener("online", () => connection.client.reconnectNow());
-      return connection;
-    },
+    // Drops and resumes the connection with the browser's offline / online events.
+    connect: browserConnection({
+      url: syncUrl(),
+      // Where WebSockets cannot connect (some proxies), the same endpoint over HTTP.
+      httpUrl: `${location.origin}/sync`,
+      auth: userId,
+      // An interactive app: notice a dead connection within seconds, retry at least every 5 s.
+      heartbeatIntervalMs: 4_000,
+      heartbeatTimeoutMs: 3_000,
+      backoff: { maxDelayMs: 5_000 },
+    }),
   });
 }

@@ -278,6 +278,7 @@ describe("whiteboard in Chromium, two users", () => {
     const canvas = await bob.page.getByTestId("canvas").boundingBox();
     await bob.page.mouse.move(canvas!.x + 620, canvas!.y + 260, { steps: 3 });
     await ada.page.locator('[data-testid=remote-cursor][data-user="bob"]').waitFor(WAIT);
+    await ada.page.bringToFront(); // her second tab was in front
     const adaCanvas = await ada.page.getByTestId("canvas").boundingBox();
     await ada.page.mouse.move(adaCanvas!.x + 420, adaCanvas!.y + 420, { steps: 3 });
     await bob.page.locator('[data-testid=remote-cursor][data-user="ada"]').waitFor(WAIT);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { frameThrottle } from "./frame-throttle.js";
 
 /** A hand-driven animation frame clock. */
@@ -19,7 +19,12 @@ function fakeFrames() {
   };
 }
 
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
 afterEach(() => {
+  vi.useRealTimers();
   vi.unstubAllGlobals();
 });
 
@@ -33,7 +38,18 @@ describe("frameThrottle", () => {
     frames.frame();
     expect(run.mock.calls).toEqual([[50]]);
     frames.frame();
+    vi.advanceTimersByTime(1_000); // the fallback timer was cancelled with the frame
     expect(run).toHaveBeenCalledTimes(1);
+  });
+
+  it("still runs when no frame comes (a hidden tab)", () => {
+    fakeFrames();
+    const run = vi.fn();
+    frameThrottle(run).schedule("late");
+    vi.advanceTimersByTime(99);
+    expect(run).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(run.mock.calls).toEqual([["late"]]);
   });
 
   it("flush runs the scheduled value at once, and only once", () => {

@@ -1,7 +1,7 @@
 import type { Store } from "@synced-store/core";
 import { useSubscribe } from "@synced-store/react";
-import { useState } from "react";
 import type { TodoDefinition } from "../shared/definition.js";
+import { useInlineEdit } from "../use-inline-edit.js";
 
 /** Props of {@link ListHeader}. */
 export interface ListHeaderProps {
@@ -14,32 +14,18 @@ export interface ListHeaderProps {
 /** The list's name (double-click to rename) and its deletion, both in the directory space. */
 export function ListHeader({ listId, directory, onDeleted }: ListHeaderProps) {
   const list = useSubscribe((tx) => tx.get(`lists/${listId}`), [listId], { store: directory });
-  const [draft, setDraft] = useState<string | null>(null);
-  const save = () => {
-    const name = draft?.trim();
-    setDraft(null);
+  const edit = useInlineEdit((value) => {
+    const name = value.trim();
     if (name && name !== list?.name) void directory.mutate.renameList({ id: listId, name });
-  };
+  });
   return (
     <header className="list-header">
-      {draft === null ? (
-        <h2 title="Double-click to rename" onDoubleClick={() => setDraft(list?.name ?? "")}>
+      {edit.draft === null ? (
+        <h2 title="Double-click to rename" onDoubleClick={() => edit.start(list?.name ?? "")}>
           {list?.name ?? "Untitled list"}
         </h2>
       ) : (
-        <input
-          className="rename"
-          aria-label="List name"
-          autoFocus
-          value={draft}
-          maxLength={80}
-          onChange={(e) => setDraft(e.target.value)}
-          onBlur={save}
-          onKeyDown={(e) => {
-            if (e.key === "Enter") save();
-            if (e.key === "Escape") setDraft(null);
-          }}
-        />
+        <input className="rename" aria-label="List name" maxLength={80} {...edit.inputProps} />
       )}
       <button
         className="link danger"

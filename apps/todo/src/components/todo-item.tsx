@@ -1,6 +1,7 @@
 import { useMutate } from "@synced-store/react";
-import { memo, useState } from "react";
+import { memo } from "react";
 import { MAX_TODO_TEXT, type Todo } from "../shared/schemas.js";
+import { useInlineEdit } from "../use-inline-edit.js";
 
 /** Props of {@link TodoItem}. */
 export interface TodoItemProps {
@@ -17,14 +18,12 @@ export interface TodoItemProps {
  */
 export const TodoItem = memo(function TodoItem({ todo, moveUpTo, moveDownTo }: TodoItemProps) {
   const mutate = useMutate();
-  const [draft, setDraft] = useState<string | null>(null);
+  const edit = useInlineEdit((value) => {
+    const text = value.trim();
+    if (text && text !== todo.text) void mutate.editTodo({ id: todo.id, text });
+  });
   const moveTo = (order: number | undefined) => {
     if (order !== undefined) void mutate.moveTodo({ id: todo.id, order });
-  };
-  const save = () => {
-    const text = draft?.trim();
-    setDraft(null);
-    if (text && text !== todo.text) void mutate.editTodo({ id: todo.id, text });
   };
   return (
     <li className={todo.done ? "todo done" : "todo"} data-testid="todo">
@@ -34,24 +33,12 @@ export const TodoItem = memo(function TodoItem({ todo, moveUpTo, moveDownTo }: T
         checked={todo.done}
         onChange={(e) => void mutate.toggleTodo({ id: todo.id, done: e.target.checked })}
       />
-      {draft === null ? (
-        <span className="text" title="Double-click to edit" onDoubleClick={() => setDraft(todo.text)}>
+      {edit.draft === null ? (
+        <span className="text" title="Double-click to edit" onDoubleClick={() => edit.start(todo.text)}>
           {todo.text}
         </span>
       ) : (
-        <input
-          className="edit"
-          aria-label="Edit todo"
-          autoFocus
-          value={draft}
-          maxLength={MAX_TODO_TEXT}
-          onChange={(e) => setDraft(e.target.value)}
-          onBlur={save}
-          onKeyDown={(e) => {
-            if (e.key === "Enter") save();
-            if (e.key === "Escape") setDraft(null);
-          }}
-        />
+        <input className="edit" aria-label="Edit todo" maxLength={MAX_TODO_TEXT} {...edit.inputProps} />
       )}
       <span className="by">{todo.createdBy}</span>
       <span className="actions">

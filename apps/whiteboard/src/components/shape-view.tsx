@@ -1,4 +1,4 @@
-import { memo, useState, type PointerEvent } from "react";
+import { memo, useRef, useState, type PointerEvent } from "react";
 import type { Shape } from "../shared/schemas.js";
 
 /** How a pointer-down on a shape starts a gesture. */
@@ -57,9 +57,14 @@ export const ShapeView = memo(function ShapeView(props: ShapeViewProps) {
 
 function StickyEditor({ shape, onEdit, onTextCommit }: ShapeViewProps) {
   const [text, setText] = useState(shape.text);
-  const commit = () => {
+  // Ends once: removing the editor after Enter or Escape blurs it, and that blur must neither
+  // commit twice nor undo a cancel.
+  const ended = useRef(false);
+  const end = (commit: boolean) => {
+    if (ended.current) return;
+    ended.current = true;
     onEdit(null);
-    if (text !== shape.text) onTextCommit(shape, text);
+    if (commit && text !== shape.text) onTextCommit(shape, text);
   };
   return (
     <textarea
@@ -70,12 +75,12 @@ function StickyEditor({ shape, onEdit, onTextCommit }: ShapeViewProps) {
       maxLength={500}
       onPointerDown={(e) => e.stopPropagation()}
       onChange={(e) => setText(e.target.value)}
-      onBlur={commit}
+      onBlur={() => end(true)}
       onKeyDown={(e) => {
-        if (e.key === "Escape") onEdit(null);
+        if (e.key === "Escape") end(false);
         if (e.key === "Enter" && !e.shiftKey) {
           e.preventDefault();
-          commit();
+          end(true);
         }
       }}
     />
