@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTodoServer, type RunningTodoServer } from "../server/start-server.js";
-import { launchChromium, type TestBrowser } from "./chromium.js";
+import { launchChromium, type TestBrowser } from "../../e2e-kit/chromium.js";
 
 const WAIT = { timeout: 15_000 };
 

@@ -6,8 +6,9 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NOTE_TOO_LONG } from "../server/server-definition.js";
 import { startWhiteboardServer, type RunningWhiteboardServer } from "../server/start-server.js";
-import { launchChromium, type TestBrowser } from "./chromium.js";
-import { recordSyncFrames, type FrameRecorder } from "./frame-recorder.js";
+import { launchChromium, type TestBrowser } from "../../e2e-kit/chromium.js";
+import { recordSyncFrames, type FrameRecorder } from "../../e2e-kit/frame-recorder.js";
+import { screenshotDir } from "../../e2e-kit/screenshot-dir.js";
 
 /** One user: their own browser context (storage, IndexedDB) and a page on the board. */
 interface User {
@@ -26,7 +27,6 @@ interface DrawnShape {
 }
 
 const WAIT = { timeout: 15_000 };
-const screenshotDir = join(import.meta.dirname, "../../../docs/screenshots");
 
 let dir: string;
 let server: RunningWhiteboardServer;
