@@ -2,6 +2,7 @@ export * from "./errors.js";
 export * from "./schema/keys.js";
 export * from "./schema/key-pattern.js";
 export * from "./schema/define-store.js";
+export * from "./schema/validate-value.js";
 export type * from "./store/transaction.js";
 export type * from "./store/server-update.js";
 export type * from "./sync/status.js";

@@ -1,7 +1,8 @@
 import { produce } from "immer";
-import { PermissionError, ValidationError } from "../errors.js";
+import { PermissionError } from "../errors.js";
 import { OrderedMap } from "../kv/ordered-map.js";
-import { schemaForKey, type CompiledPattern, type KeySchemas } from "../schema/key-pattern.js";
+import type { CompiledPattern, KeySchemas } from "../schema/key-pattern.js";
+import { validateValue } from "../schema/validate-value.js";
 import { canWrite, isServerOnlyKey } from "../schema/keys.js";
 import { DELETED, LayeredView, type Layer } from "./layered-view.js";
 import { StoreReadTransaction, type ReadRecorder, type TransactionContext } from "./read-transaction.js";
@@ -31,22 +32,11 @@ export class StoreWriteTransaction extends StoreReadTransaction implements Write
 
   /** Validates and writes synchronously; see `set`. */
   write(key: string, value: unknown): void {
-    const schema = schemaForKey(this.#patterns, key);
-    if (schema === undefined) {
-      throw new ValidationError("unknown_key", `No key family matches ${JSON.stringify(key)}`);
-    }
     this.#checkWritable(key);
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      throw new ValidationError(
-        "invalid_value",
-        `Invalid value for ${JSON.stringify(key)}: ${parsed.error.issues.map((i) => i.message).join("; ")}`,
-        parsed.error.issues,
-      );
-    }
+    const parsed = validateValue(this.#patterns, key, value);
     if (this.#dropped(key)) return;
     // undefined would read as "absent" in the layers; JSON has no undefined either.
-    this.writes.set(key, parsed.data === undefined ? null : parsed.data);
+    this.writes.set(key, parsed === undefined ? null : parsed);
   }
 
   set(key: string, value: unknown): Promise<void> {

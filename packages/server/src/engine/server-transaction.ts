@@ -1,7 +1,7 @@
 import {
   canWrite,
   PermissionError,
-  schemaForKey,
+  validateValue,
   ValidationError,
   type CompiledPattern,
   type KeySchemas,
@@ -136,20 +136,9 @@ export class ServerWriteTransaction implements WriteTransaction<KeySchemas> {
 
   #write(key: string, value: unknown): void {
     this.#checkKey(key);
-    const schema = schemaForKey(this.ctx.patterns, key);
-    if (schema === undefined) {
-      throw new ValidationError("unknown_key", `No key family matches ${JSON.stringify(key)}`);
-    }
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      throw new ValidationError(
-        "invalid_value",
-        `Invalid value for ${JSON.stringify(key)}: ${parsed.error.issues.map((i) => i.message).join("; ")}`,
-        parsed.error.issues,
-      );
-    }
+    const parsed = validateValue(this.ctx.patterns, key, value);
     // What is stored, poked and cached must be the same plain JSON.
-    const json = JSON.stringify(parsed.data ?? null);
+    const json = JSON.stringify(parsed ?? null);
     if (json.length > this.ctx.limits.maxValueBytes) {
       throw new LimitError(
         "value_too_large",
