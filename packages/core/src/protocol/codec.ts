@@ -1,4 +1,5 @@
 import { ProtocolError } from "../errors.js";
+import { fastPokeMessage, fastPushMessage } from "./fast-decode.js";
 import { clientMessage, serverMessage, type ClientMessage, type ServerMessage } from "./messages.js";
 
 /** Serializes a message for the wire. */
@@ -16,7 +17,10 @@ function parseJson(frame: string): unknown {
 
 /** Parses and validates a frame sent by a client; throws `ProtocolError` when it is not one. */
 export function decodeClientMessage(frame: string): ClientMessage {
-  const result = clientMessage.safeParse(parseJson(frame));
+  const json = parseJson(frame);
+  const push = fastPushMessage(json);
+  if (push !== undefined) return push;
+  const result = clientMessage.safeParse(json);
   if (!result.success)
     throw new ProtocolError(`Invalid client message: ${result.error.issues[0]?.message ?? "?"}`);
   return result.data;
@@ -24,7 +28,10 @@ export function decodeClientMessage(frame: string): ClientMessage {
 
 /** Parses and validates a frame sent by the server; throws `ProtocolError` when it is not one. */
 export function decodeServerMessage(frame: string): ServerMessage {
-  const result = serverMessage.safeParse(parseJson(frame));
+  const json = parseJson(frame);
+  const poke = fastPokeMessage(json);
+  if (poke !== undefined) return poke;
+  const result = serverMessage.safeParse(json);
   if (!result.success)
     throw new ProtocolError(`Invalid server message: ${result.error.issues[0]?.message ?? "?"}`);
   return result.data;
