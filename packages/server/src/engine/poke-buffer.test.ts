@@ -102,4 +102,16 @@ describe("PokeBuffer", () => {
     expect(buffer.empty).toBe(true);
     expect(buffer.flush([behind])).toBeUndefined();
   });
+
+  it("pokes the connections it acknowledges after everyone else's", () => {
+    const buffer = new PokeBuffer();
+    buffer.add(1, 1, new Map([["a", 1]]), new Map([["pusher", { userId: "u1", lastMutationId: 7 }]]));
+    const order: string[] = [];
+    const conns = ["pusher", "peer1", "peer2"].map((id) => ({
+      ...connection(id === "pusher" ? "u1" : "u2", id),
+      sendFrame: () => void order.push(id),
+    }));
+    buffer.flush(conns);
+    expect(order).toEqual(["peer1", "peer2", "pusher"]);
+  });
 });

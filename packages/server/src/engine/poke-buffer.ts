@@ -52,7 +52,10 @@ export class PokeBuffer {
     if (this.empty) return undefined;
     const parts = this.#encodeParts();
     const frames = new Map<string, string>();
-    for (const conn of connections) {
+    // Connections whose own mutations this poke acknowledges go last: their clients already show
+    // those changes, while everyone else is still waiting to see them. Each send costs a syscall,
+    // and over a large space that order is what peers' latency is made of.
+    for (const conn of peersFirst(connections, this.#clients)) {
       if (conn.resetPending || conn.version >= this.#to) continue;
       const own = parts.privateByUser.has(conn.userId) || parts.clientsByUser.has(conn.userId);
       const cacheKey = own ? `u:${conn.userId}` : "shared";
@@ -109,6 +112,17 @@ export class PokeBuffer {
       `"patches":[${patches}],"client_id_to_last_mutation_id":${JSON.stringify(ids)}}`
     );
   }
+}
+
+/** `connections`, those of clients in `acknowledged` moved to the end (otherwise in order). */
+function peersFirst(
+  connections: Iterable<SpaceConnection>,
+  acknowledged: ReadonlyMap<string, ClientState>,
+): SpaceConnection[] {
+  const first: SpaceConnection[] = [];
+  const last: SpaceConnection[] = [];
+  for (const conn of connections) (acknowledged.has(conn.clientId) ? last : first).push(conn);
+  return last.length === 0 ? first : first.concat(last);
 }
 
 interface EncodedParts {
