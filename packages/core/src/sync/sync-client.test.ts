@@ -187,6 +187,45 @@ describe("SyncClient connection", () => {
     expect(http.links).toHaveLength(2);
   });
 
+  it("goes back to WebSocket when the network returns, though it fell back to HTTP while offline", async () => {
+    const http = new FakeTransport("http");
+    const { transport, client } = setup({ fallbackTransport: http, fallbackAfterFailures: 2 });
+    client.start();
+    await settle();
+    // Offline: both WebSocket opens fail, so the next connection would be HTTP.
+    transport.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(10_000);
+    transport.last.serverClose(1006);
+    await settle();
+    // Back online before the retry: WebSocket, not HTTP.
+    client.reconnectNow();
+    await settle();
+    expect(transport.links).toHaveLength(3);
+    expect(http.links).toHaveLength(0);
+
+    // Offline again, and this time the HTTP connection is up when the network returns.
+    transport.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(10_000);
+    transport.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(http.links).toHaveLength(1);
+    http.last.open();
+    await settle();
+    http.last.receive({ type: "connected", history_id: "h1", version: 0, last_mutation_id: 0 });
+    await settle();
+    expect(client.status.connection).toBe("online");
+    client.reconnectNow();
+    await settle();
+    expect(http.last.closed).toBe(true);
+    expect(transport.links).toHaveLength(5);
+    expect(transport.last.closed).toBe(false);
+    expect(http.links).toHaveLength(1);
+    // A connection on the main transport is left alone.
+    client.reconnectNow();
+    await settle();
+    expect(transport.links).toHaveLength(5);
+  });
+
   it("stops for good on an unsupported schema version, with an error the app can act on", async () => {
     const { transport, client, connect, onError } = setup();
     client.start();

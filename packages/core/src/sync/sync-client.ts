@@ -169,9 +169,24 @@ export class SyncClient {
     this.unsubscribePending();
   }
 
-  /** Skips the backoff wait and connects now (e.g. on the browser's `online` event). */
+  /**
+   * The network is back (e.g. the browser's `online` event): skips the backoff wait and connects
+   * now, with the main transport. Opens that failed while the network was down do not show that
+   * WebSockets are blocked, so a connection on the fallback transport — chosen after those
+   * failures — is replaced too; otherwise the client would stay on HTTP polling for good.
+   */
   reconnectNow(): void {
-    if (!this.running || this.conn !== null) return;
+    if (!this.running) return;
+    const conn = this.conn;
+    if (conn !== null) {
+      if (!this.transports.isFallback(conn.transport)) return;
+      const reason = "the network is back: trying the main transport again";
+      conn.link?.close(1000, reason);
+      // A transport that does not report its own close synchronously still ends here.
+      this.onClose(conn, { code: 1000, reason, opened: conn.phase !== "opening" });
+      if (this.conn !== null || !this.running || this.fatal !== null) return;
+    }
+    this.transports.reset();
     this.clearTimer("retryTimer");
     this.connect();
   }

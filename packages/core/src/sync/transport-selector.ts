@@ -19,6 +19,19 @@ export class TransportSelector {
     return this.fallback !== undefined && this.openFailures >= this.fallbackAfter ? this.fallback : this.main;
   }
 
+  /** Whether `transport` is the fallback (and not also the main one). */
+  isFallback(transport: Transport): boolean {
+    return transport === this.fallback && transport !== this.main;
+  }
+
+  /**
+   * Forgets the failed opens: the next connection uses the main transport. For when the network
+   * comes back, since opens that failed while it was down say nothing about the main transport.
+   */
+  reset(): void {
+    this.openFailures = 0;
+  }
+
   /** A connection of `transport` completed its handshake. */
   succeeded(transport: Transport): void {
     if (transport === this.main) this.openFailures = 0;
