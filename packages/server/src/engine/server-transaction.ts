@@ -74,21 +74,24 @@ export class ServerWriteTransaction implements WriteTransaction<KeySchemas> {
     const overlay = [...new Set([...this.batch.keys(), ...this.writes.keys()])]
       .filter((k) => k >= from && k.startsWith(prefix))
       .sort();
-    const base = this.state.values.keysFrom(from, prefix);
-    let next = base.next();
+    const base = this.state.values.cursor(from);
+    const baseKey = () => {
+      const key = base.peek();
+      return key !== undefined && key.startsWith(prefix) ? key : undefined;
+    };
     let i = 0;
     while (out.length < limit) {
-      const b = next.done ? undefined : next.value;
+      const b = baseKey();
       const o = overlay[i];
       if (b === undefined && o === undefined) break;
       let key: string;
       if (o === undefined || (b !== undefined && b < o)) {
         key = b!;
-        next = base.next();
+        base.advance();
       } else {
         key = o;
         i++;
-        if (b === o) next = base.next();
+        if (b === o) base.advance();
       }
       const value = this.read(key);
       if (value !== undefined) out.push({ key, value: value as never });

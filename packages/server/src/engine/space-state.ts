@@ -1,5 +1,5 @@
+import { OrderedMap } from "@synced-store/core";
 import type { SpaceHead, StorageReader } from "../storage/storage.js";
-import { SortedKeyMap } from "./sorted-key-map.js";
 
 /** Marks a deleted key in a batch's or a transaction's write layer. */
 export const DELETED: unique symbol = Symbol("deleted");
@@ -36,7 +36,7 @@ export class SpaceState {
   version = 0;
   horizon = 0;
   /** Live values; each is deep-frozen, so a mutator that edits a read value in place fails instead of corrupting the cache. */
-  readonly values = new SortedKeyMap<unknown>();
+  readonly values = new OrderedMap<unknown>();
   readonly clients = new Map<string, ClientState>();
   #loaded = false;
 
