@@ -1,4 +1,4 @@
-import { useMutate, useSubscribe, useSyncStatus } from "@synced-store/react";
+import { useMutate, useSyncStatus } from "@synced-store/react";
 import { useEffect, useMemo, useRef } from "react";
 import { frameThrottle } from "./frame-throttle.js";
 import { userColor } from "./user-color.js";
@@ -7,10 +7,8 @@ type Cursor = { x: number; y: number } | null;
 
 /**
  * Announces this client on the board and streams its cursor, at most once per frame. The server
- * deletes the presence key when a connection of this client closes, so the client announces itself
- * again each time it comes online, and whenever its key is gone while online: the end of an older
- * connection (a reload, another tab pushing this client's queue) can be processed after the new
- * announcement.
+ * deletes the presence key when the connection closes, so the client announces itself again each
+ * time it comes online.
  */
 export function usePresence(userId: string): (cursor: Cursor) => void {
   const mutate = useMutate();
@@ -21,13 +19,9 @@ export function usePresence(userId: string): (cursor: Cursor) => void {
     () => frameThrottle((cursor: Cursor) => void mutate.setPresence({ color, cursor })),
     [mutate, color],
   );
-  const present = useSubscribe((tx) => tx.has(`presence/${tx.clientId}`), [], { default: true });
   useEffect(() => {
     if (connection === "online") void mutate.setPresence({ color, cursor: last.current });
   }, [connection, mutate, color]);
-  useEffect(() => {
-    if (connection === "online" && !present) void mutate.setPresence({ color, cursor: last.current });
-  }, [connection, present, mutate, color]);
   return (cursor) => {
     last.current = cursor;
     throttle.schedule(cursor);
