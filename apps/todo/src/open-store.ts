@@ -1,6 +1,5 @@
-import { createStore, type Store } from "@synced-store/core";
+import { connectToServer, createStore, type Store } from "@synced-store/core";
 import { idbClientRegistry, idbPersistence } from "@synced-store/core/idb";
-import { browserConnection } from "./browser-connection.js";
 import { todo, type TodoDefinition } from "./shared/definition.js";
 
 /** The sync server's WebSocket endpoint: same origin as the page, path `/sync`. */
@@ -22,8 +21,7 @@ export function openTodoStore(instance: string, userId: string): Store<TodoDefin
     // Each tab is its own client; tabs share pending edits (also offline) and push the queue of
     // a tab closed before it could.
     tabs: { registry: idbClientRegistry },
-    // Drops and resumes the connection with the browser's offline / online events.
-    connect: browserConnection({
+    connect: connectToServer({
       url: syncUrl(),
       // Where WebSockets cannot connect (some proxies), the same endpoint over HTTP.
       httpUrl: `${location.origin}/sync`,

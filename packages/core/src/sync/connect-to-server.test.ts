@@ -81,4 +81,22 @@ describe("connectToServer with createStore", () => {
     signal.dispatchEvent(new Event("online"));
     expect(transport.links).toHaveLength(2);
   });
+
+  it("drops the connection at once when the device goes offline, and keeps trying", async () => {
+    const transport = new FakeTransport();
+    const signal = new EventTarget();
+    const store = createStore(todoStore, {
+      space: "s1",
+      userId: "u1",
+      connect: connectToServer({ url: "ws://unused", transport, onlineSignal: signal }),
+    });
+    await vi.waitFor(() => expect(transport.links).toHaveLength(1));
+    const first = transport.last;
+    signal.dispatchEvent(new Event("offline"));
+    expect(first.closed).toBe(true);
+    await vi.waitFor(() => expect(transport.links).toHaveLength(2));
+    await store.close();
+    signal.dispatchEvent(new Event("offline"));
+    expect(transport.links).toHaveLength(2);
+  });
 });

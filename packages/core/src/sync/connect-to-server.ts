@@ -2,7 +2,7 @@ import type { SyncedStoreError } from "../errors.js";
 import type { SyncTarget } from "../store/server-update.js";
 import type { ConnectionState, SyncStatus } from "./status.js";
 import { httpTransport, type FetchLike } from "./http-transport.js";
-import { browserOnlineSignal, onOnline, type OnlineSignal } from "./network-events.js";
+import { browserOnlineSignal, onNetworkChange, type OnlineSignal } from "./network-events.js";
 import { SyncClient, type AuthSource, type SyncClientOptions } from "./sync-client.js";
 import type { Transport } from "./transport.js";
 import { webSocketTransport, type WebSocketConstructor } from "./websocket-transport.js";
@@ -37,8 +37,9 @@ export interface ServerConnectionOptions extends Partial<
   /** Replaces the WebSocket transport entirely (tests, custom hosts). */
   readonly transport?: Transport;
   /**
-   * When it reports the device back online, reconnect at once instead of waiting out the backoff.
-   * `null` turns this off. @default the browser's `online` event, where there is one
+   * When it reports the device offline, drop the connection at once (instead of waiting for the
+   * heartbeat to time out); back online, reconnect at once instead of waiting out the backoff.
+   * `null` turns this off. @default the browser's `online` / `offline` events, where there are some
    */
   readonly onlineSignal?: OnlineSignal | null;
 }
@@ -101,9 +102,15 @@ export function connectToServer(
       onError: (error: SyncedStoreError) => context.onError(error),
     });
     client.start();
-    const stopListening = onOnline(
+    const stopListening = onNetworkChange(
       onlineSignal === null ? undefined : (onlineSignal ?? browserOnlineSignal()),
-      () => client.reconnectNow(),
+      {
+        online: () => client.reconnectNow(),
+        offline: () => {
+          client.stop();
+          client.start();
+        },
+      },
     );
     return {
       client,
