@@ -74,6 +74,23 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     body: (client: pg.PoolClient, begun: pg.QueryResult[]) => Promise<T>,
     readOnly = false,
   ): Promise<T> {
+    try {
+      return await runOnce(begin, body, readOnly);
+    } catch (error) {
+      // A pooled connection can die while idle (database restart, killed backend) before the pool
+      // notices; BEGIN is the first to find out, and nothing has run yet: retry once on a fresh one.
+      if (!(error instanceof DeadAtBegin)) throw error;
+      return runOnce(begin, body, readOnly).catch((again: unknown) => {
+        throw again instanceof DeadAtBegin ? again.cause : again;
+      });
+    }
+  }
+
+  async function runOnce<T>(
+    begin: string,
+    body: (client: pg.PoolClient, begun: pg.QueryResult[]) => Promise<T>,
+    readOnly: boolean,
+  ): Promise<T> {
     const client = await pool.connect();
     let broken: Error | undefined;
     // A checked-out client that loses its connection (killed backend, idle-in-transaction timeout)
@@ -85,7 +102,9 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     client.on("error", onClientError);
     let released = false;
     try {
-      const begun = (await client.query(begin)) as pg.QueryResult | pg.QueryResult[];
+      const begun = (await client.query(begin).catch((error: Error) => {
+        throw connectionLost(error) ? new DeadAtBegin(error) : error;
+      })) as pg.QueryResult | pg.QueryResult[];
       const result = await body(client, Array.isArray(begun) ? begun : [begun]);
       if (readOnly) {
         released = true;
@@ -173,4 +192,22 @@ export function hashSpaceId(spaceId: string): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return hash | 0;
+}
+
+/** BEGIN failed because the pooled connection was already dead: nothing ran, safe to retry. */
+class DeadAtBegin extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
+  }
+}
+
+/** Whether `error` means the connection is gone (backend terminated, socket closed). */
+function connectionLost(error: Error & { code?: string }): boolean {
+  return (
+    error.code === "57P01" || // admin_shutdown: pg_terminate_backend, server shutdown
+    error.code === "57P02" || // crash_shutdown
+    error.code === "ECONNRESET" ||
+    error.code === "EPIPE" ||
+    /Connection terminated|connection error|not queryable/i.test(error.message)
+  );
 }
