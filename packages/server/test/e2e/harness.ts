@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import {
   connectToServer,
   createStore,
@@ -151,6 +152,9 @@ export async function waitConverged(
     const snapshot = await server.snapshot(spaceId);
     try {
       await assertConverged(stores as unknown as Parameters<typeof assertConverged>[0], snapshot);
+      // A commit that lands during the check can change only server-only keys (which clients never
+      // see): the snapshot counts only if the server did not move meanwhile.
+      if (!isDeepStrictEqual(await server.snapshot(spaceId), snapshot)) throw new Error("server moved");
       return snapshot;
     } catch (error) {
       if (performance.now() > deadline) throw error;
