@@ -4,6 +4,7 @@ import type {
   ActionApi,
   KeyDiff,
   MutateApi,
+  PresenceApi,
   Query,
   Store,
   SubscribeOptions,
@@ -12,7 +13,9 @@ import type {
 import { OfflineError, SyncedStoreError, ValidationError, type MutationRejectedError } from "./errors.js";
 import type { PersistenceProvider } from "./kv/persistence.js";
 import { memoryPersistence } from "./persistence/memory-persistence.js";
-import type { AnyStoreDefinition } from "./schema/define-store.js";
+import { PresenceChannel } from "./presence/presence-channel.js";
+import type { PresenceLink } from "./presence/presence-link.js";
+import type { AnyStoreDefinition, PresenceOf } from "./schema/define-store.js";
 import { LocalStore } from "./store/local-store.js";
 import type { PeerTarget } from "./store/peer-target.js";
 import { linkTabs, type TabOptions } from "./tabs/link-tabs.js";
@@ -49,6 +52,8 @@ export interface ConnectContext {
   readonly definition: AnyStoreDefinition;
   readonly logger: Logger;
   readonly onError: (error: unknown) => void;
+  /** The store's presence channel, for the sync layer to carry. */
+  readonly presence: PresenceLink;
 }
 
 /** Options of `createStore`. */
@@ -124,7 +129,8 @@ export function createStore<D extends AnyStoreDefinition>(
     changeCount++;
     watches.notify(change);
   });
-  const connection = options.connect?.(local, { spaceId, definition, logger, onError });
+  const presence = new PresenceChannel<PresenceOf<D>>(definition.presence, () => local.clientId, onError);
+  const connection = options.connect?.(local, { spaceId, definition, logger, onError, presence });
   const unlinkPeers = (tabLink?.peers ?? options.peers)?.(local);
 
   const statusListeners = new Listeners<[SyncStatus]>();
@@ -178,6 +184,15 @@ export function createStore<D extends AnyStoreDefinition>(
     ready: local.ready,
     mutate: mutate as MutateApi<D>,
     action: action as ActionApi<D>,
+    presence: {
+      get: () => presence.get(),
+      set: (state) => presence.set(state),
+      update: (partial) => presence.update(partial),
+      clear: () => presence.clear(),
+      others: () => presence.others(),
+      subscribe: (listener) => presence.subscribe(listener),
+      subscribeOwn: (listener) => presence.subscribeOwn(listener),
+    } as PresenceApi<D>,
     async query<TResult>(query: Query<D, TResult>): Promise<TResult> {
       await local.ready;
       // A query that awaits may interleave with a change; run it again so it reads one state.
@@ -231,6 +246,7 @@ export function createStore<D extends AnyStoreDefinition>(
       subscriptions.close();
       unlinkPeers?.();
       await connection?.close();
+      presence.disconnected();
       await local.close();
     },
   };

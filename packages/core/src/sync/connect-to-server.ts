@@ -1,4 +1,5 @@
 import type { SyncedStoreError } from "../errors.js";
+import type { PresenceLink } from "../presence/presence-link.js";
 import type { SyncTarget } from "../store/server-update.js";
 import type { ConnectionState, SyncStatus } from "./status.js";
 import { httpTransport, type FetchLike } from "./http-transport.js";
@@ -22,6 +23,7 @@ export interface ServerConnectionOptions extends Partial<
     | "pollIntervalMs"
     | "backoff"
     | "fallbackAfterFailures"
+    | "presenceIntervalMs"
   >
 > {
   /** The server's WebSocket endpoint, e.g. `wss://example.com/sync`. */
@@ -49,6 +51,8 @@ export interface SyncContext {
   readonly spaceId: string;
   readonly definition: { readonly schemaVersion: number };
   readonly onError: (error: unknown) => void;
+  /** The store's presence channel. */
+  readonly presence?: PresenceLink;
 }
 
 /** The sync layer as `createStore` drives it (structurally its `SyncConnection`). */
@@ -98,6 +102,7 @@ export function connectToServer(
       schemaVersion: context.definition.schemaVersion,
       transport,
       ...(fallback ? { fallbackTransport: fallback } : {}),
+      ...(context.presence ? { presence: context.presence } : {}),
       ...(auth === undefined ? {} : { auth }),
       onError: (error: SyncedStoreError) => context.onError(error),
     });
