@@ -17,6 +17,8 @@ import { createMemoryStorage } from "./storage/memory.js";
 import { SpaceQueue } from "./util/space-queue.js";
 import type { Bus } from "./bus/bus.js";
 import { VersionWatcher } from "./bus/version-watcher.js";
+import { PresenceHub, type PresenceOptions } from "./presence/presence-hub.js";
+import { PresenceRelay } from "./presence/presence-relay.js";
 
 /** Options of `createSyncServer`. */
 export interface SyncServerOptions extends ServerHooks {
@@ -37,6 +39,8 @@ export interface SyncServerOptions extends ServerHooks {
   bus?: Bus;
   /** With a bus: how often served spaces re-read their version from storage, in ms. @default 5000 */
   busPollIntervalMs?: number;
+  /** Timing of presence: frame interval, HTTP lease, and (with a bus) heartbeat and lease of processes. */
+  presence?: PresenceOptions;
   /**
    * Deletes are remembered (as tombstones) for this many versions of a space; a client whose
    * state is older gets a full snapshot instead of the changes. @default 100000
@@ -87,9 +91,11 @@ export interface SyncServer {
  */
 export function createSyncServer(options: SyncServerOptions): SyncServer {
   const stores = new Map<string, StoreRuntime>();
+  const definitions = new Map<string, AnyStoreDefinition>();
   for (const def of options.stores) {
     if (stores.has(def.name)) throw new Error(`Two stores are named ${JSON.stringify(def.name)}`);
     stores.set(def.name, storeRuntime(def, options.overrides));
+    definitions.set(def.name, def);
   }
   const storage = options.storage ?? createMemoryStorage();
   const limits = resolveLimits(options.limits);
@@ -148,12 +154,33 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   );
   sweeper.unref();
 
+  let relay: PresenceRelay | undefined;
+  const presence = new PresenceHub({
+    ...options.presence,
+    limits,
+    logger,
+    visible: options.presenceVisible,
+    schemaOf: (spaceId) => definitions.get(spaceId.slice(0, spaceId.indexOf("/")))?.presence,
+    onLocalChanges: (spaceId, set, removed) => relay?.published(spaceId, set, removed),
+    onSweep: () => relay?.sweep(),
+  });
+  if (options.bus !== undefined) {
+    relay = new PresenceRelay({
+      bus: options.bus,
+      hub: presence,
+      logger,
+      ...(options.presence?.heartbeatMs === undefined ? {} : { heartbeatMs: options.presence.heartbeatMs }),
+      ...(options.presence?.leaseMs === undefined ? {} : { leaseMs: options.presence.leaseMs }),
+    });
+  }
+
   const handlerEnv = {
     hooks: options,
     limits,
     logger,
     metrics,
     space,
+    presence,
     ...(options.now ? { now: options.now } : {}),
   };
   return {
@@ -175,6 +202,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     },
     async close() {
       watcher?.close();
+      presence.close();
+      await relay?.close();
       clearInterval(sweeper);
       await queue.idle();
       await storage.close();

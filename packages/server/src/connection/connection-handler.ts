@@ -4,6 +4,7 @@ import {
   type ActionMessage,
   type ClientMessage,
   type ConnectMessage,
+  type PresenceMessage,
   type PushMessage,
   type ServerMessage,
   type WireErrorCode,
@@ -14,6 +15,8 @@ import type { PushOutcome } from "../engine/push-group.js";
 import type { Space } from "../engine/space.js";
 import type { Logger } from "../logger.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
+import type { PresenceHub } from "../presence/presence-hub.js";
+import type { PresenceOwner } from "../presence/presence-record.js";
 import { RateLimiter } from "./rate-limiter.js";
 import type { ConnectionInfo, RequestInfo, ServerHooks } from "./hooks.js";
 import { handshake } from "./handshake.js";
@@ -26,6 +29,8 @@ export interface HandlerEnvironment {
   readonly metrics: ServerMetrics;
   /** The space with this id, or undefined when no store of that name is served. */
   space(spaceId: string): Space | undefined;
+  /** Every space's presence in this process. */
+  readonly presence: PresenceHub;
   /** Milliseconds clock for rate limiting. */
   readonly now?: () => number;
 }
@@ -86,6 +91,9 @@ export function connect(
   let space: Space | undefined;
   let conn: SpaceConnection | undefined;
   let info: ConnectionInfo | undefined;
+  let presenceOwner: PresenceOwner | undefined;
+  // An HTTP request is one poll of a client that stays: presence it sets outlives the request.
+  const polling = request.transport === "http";
   env.metrics.connections++;
   env.metrics.connectionsTotal++;
 
@@ -126,6 +134,8 @@ export function connect(
         return space.pull(conn, message.base_version);
       case "action":
         return onAction(space, info, message);
+      case "presence":
+        return onPresence(info, message);
     }
   };
 
@@ -157,6 +167,9 @@ export function connect(
       sendMessage({ type: "mutation_error", client_id: info.clientId, mutation_id: id, ...error });
     }
     space.attach(self);
+    presenceOwner = { kind: "connection", connection: self };
+    env.presence.join(info.spaceId, self);
+    if (polling) env.presence.renew(info.spaceId, info.clientId);
     try {
       await env.hooks.onConnect?.(info);
     } catch (error) {
@@ -218,6 +231,14 @@ export function connect(
     );
   };
 
+  const onPresence = (who: ConnectionInfo, message: PresenceMessage) => {
+    const owner: PresenceOwner = polling
+      ? { kind: "lease", expiresAt: env.presence.leaseExpiry() }
+      : presenceOwner!;
+    const refused = env.presence.set(who.spaceId, who, owner, message.state);
+    if (refused !== undefined) fail(refused.code, refused.message);
+  };
+
   const handle: ConnectionHandle = {
     handleMessage(frame) {
       if (phase === "closed") return;
@@ -265,6 +286,9 @@ export function connect(
       phase = "closed";
       env.metrics.connections--;
       if (conn !== undefined) space?.detach(conn);
+      if (conn !== undefined && info !== undefined) {
+        env.presence.leave(info.spaceId, conn, polling ? undefined : presenceOwner);
+      }
       if (wasReady && info !== undefined) {
         const who = info;
         void Promise.resolve()
