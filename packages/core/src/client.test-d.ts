@@ -59,7 +59,9 @@ describe("presence types", () => {
   const store = createStore(withPresence, { space: "s", userId: "u" });
 
   it("types own and others' presence from the definition's schema", () => {
-    expectTypeOf(store.presence.set).parameter(0).toEqualTypeOf<{ x: number; y: number; label?: string | undefined }>();
+    expectTypeOf(store.presence.set)
+      .parameter(0)
+      .toEqualTypeOf<{ x: number; y: number; label?: string | undefined }>();
     expectTypeOf(store.presence.get()).toEqualTypeOf<{ x: number; y: number; label: string } | null>();
     expectTypeOf(store.presence.others()[0]!.state).toEqualTypeOf<{ x: number; y: number; label: string }>();
     store.presence.update({ x: 1 });

@@ -39,7 +39,9 @@ describe("PresenceChannel", () => {
       { x: 1, y: 2, name: "ann" },
     ]);
     expect(() => channel.set({ x: "1", y: 2 })).toThrow(ValidationError);
-    expect(() => channel.update({ x: Number.NaN as never, y: undefined as never })).toThrow(/Invalid presence/);
+    expect(() => channel.update({ x: Number.NaN as never, y: undefined as never })).toThrow(
+      /Invalid presence/,
+    );
     expect(channel.get()).toEqual({ x: 1, y: 2, name: "ann" });
     channel.clear();
     expect(channel.get()).toBeNull();
@@ -47,7 +49,11 @@ describe("PresenceChannel", () => {
   });
 
   it("refuses presence on a store that defines none", () => {
-    const none = new PresenceChannel(undefined, () => "me", () => undefined);
+    const none = new PresenceChannel(
+      undefined,
+      () => "me",
+      () => undefined,
+    );
     expect(() => none.set({})).toThrow(/defines no presence/);
   });
 
@@ -55,7 +61,12 @@ describe("PresenceChannel", () => {
     const { channel } = makeChannel();
     const heard = vi.fn();
     channel.subscribe(heard);
-    channel.receive(update(true, [["a", { x: 1, y: 1 }], ["b", { x: 2, y: 2 }]]));
+    channel.receive(
+      update(true, [
+        ["a", { x: 1, y: 1 }],
+        ["b", { x: 2, y: 2 }],
+      ]),
+    );
     const first = channel.others();
     const [a, b] = first;
     expect(first.map((p) => p.clientId)).toEqual(["a", "b"]);
@@ -71,7 +82,13 @@ describe("PresenceChannel", () => {
     expect(channel.others()).toBe(second);
     expect(heard).toHaveBeenCalledTimes(2);
     // A full snapshot keeps unchanged peers, drops the missing ones, and never lists this client.
-    channel.receive(update(true, [["b", { x: 3, y: 3 }], ["me", { x: 0, y: 0 }], ["c", { x: 4, y: 4 }]]));
+    channel.receive(
+      update(true, [
+        ["b", { x: 3, y: 3 }],
+        ["me", { x: 0, y: 0 }],
+        ["c", { x: 4, y: 4 }],
+      ]),
+    );
     expect(channel.others().map((p) => p.clientId)).toEqual(["b", "c"]);
     expect(channel.others()[0]).toBe(second[1]);
     channel.receive(update(false, [], ["b"]));

@@ -9,7 +9,10 @@ import { ValidationError } from "../errors.js";
  */
 export function validatePresence(schema: z.ZodType | undefined, state: unknown): unknown {
   if (schema === undefined) {
-    throw new ValidationError("invalid_presence", "This store defines no presence (defineStore's `presence`)");
+    throw new ValidationError(
+      "invalid_presence",
+      "This store defines no presence (defineStore's `presence`)",
+    );
   }
   const parsed = schema.safeParse(state);
   if (!parsed.success) {

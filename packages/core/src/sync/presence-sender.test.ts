@@ -11,7 +11,11 @@ const settle = () => vi.advanceTimersByTimeAsync(0);
 function setup() {
   const target = new FakeSyncTarget();
   const transport = new FakeTransport();
-  const presence = new PresenceChannel(z.object({ x: z.number() }), () => target.clientId, () => undefined);
+  const presence = new PresenceChannel(
+    z.object({ x: z.number() }),
+    () => target.clientId,
+    () => undefined,
+  );
   const client = new SyncClient({
     target,
     spaceId: "todo/list-1",

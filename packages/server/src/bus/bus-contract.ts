@@ -60,7 +60,11 @@ export function runBusContract(name: string, makePair: () => Promise<BusPair>): 
       const onB: string[] = [];
       const versions = recorder();
       pair.a.subscribe({ ...versions.handlers, onPresence: (p) => onA.push(p) });
-      pair.b.subscribe({ onVersion: () => undefined, onResync: () => undefined, onPresence: (p) => onB.push(p) });
+      pair.b.subscribe({
+        onVersion: () => undefined,
+        onResync: () => undefined,
+        onPresence: (p) => onB.push(p),
+      });
       // Near the size limit too: PostgreSQL refuses NOTIFY payloads of 8000 bytes.
       const big = JSON.stringify(["x", "é".repeat((PRESENCE_PAYLOAD_BYTES - 20) / 2)]);
       expect(Buffer.byteLength(big)).toBeLessThanOrEqual(PRESENCE_PAYLOAD_BYTES);

@@ -35,7 +35,11 @@ export interface PresenceHubOptions extends PresenceOptions {
   /** The presence schema of a space's store (undefined: the store has no presence). */
   readonly schemaOf: (spaceId: string) => z.ZodType | undefined;
   /** Tells the other processes what changed of this process's records. @default nobody to tell */
-  readonly onLocalChanges?: (spaceId: string, set: readonly PresenceRecord[], removed: readonly string[]) => void;
+  readonly onLocalChanges?: (
+    spaceId: string,
+    set: readonly PresenceRecord[],
+    removed: readonly string[],
+  ) => void;
   /** Every sweep (about a quarter of the shortest lease): expire other processes gone silent. */
   readonly onSweep?: () => void;
   /** @default performance.now */
@@ -113,7 +117,10 @@ export class PresenceHub {
     }
     if (space.put(record) === "full") {
       const most = this.options.limits.maxPresencePerSpace;
-      return { code: "presence_space_full", message: `A space holds the presence of at most ${most} clients` };
+      return {
+        code: "presence_space_full",
+        message: `A space holds the presence of at most ${most} clients`,
+      };
     }
     return undefined;
   }
@@ -160,7 +167,8 @@ export class PresenceHub {
     const keys = new Set<string>();
     for (const space of this.#spaces.values()) {
       for (const r of space.records.values()) {
-        if (r.owner.kind === "remote" && r.owner.origin === origin) keys.add(`${space.spaceId}\u0000${r.clientId}`);
+        if (r.owner.kind === "remote" && r.owner.origin === origin)
+          keys.add(`${space.spaceId}\u0000${r.clientId}`);
       }
     }
     return keys;

@@ -170,7 +170,10 @@ describe("presence relay between processes", () => {
 
 describe("relay messages", () => {
   it("split a full announcement into payloads under the limit, each decoding to its part", () => {
-    const items = Array.from({ length: 40 }, (_, i) => [SPACE, `c${i}`, "u", { pad: "é".repeat(200) }] as const);
+    const items = Array.from(
+      { length: 40 },
+      (_, i) => [SPACE, `c${i}`, "u", { pad: "é".repeat(200) }] as const,
+    );
     const skipped: string[] = [];
     const huge = [SPACE, "big", "u", { pad: "x".repeat(PRESENCE_PAYLOAD_BYTES) }] as const;
     const payloads = encodeFull("origin", [...items, huge], (what) => skipped.push(what));
@@ -188,7 +191,13 @@ describe("relay messages", () => {
   });
 
   it("ignore malformed payloads", () => {
-    for (const bad of ["nope", "{}", '["delta","o","s",[[1]]]', '["full","o",1,1,[["s","c"]]]', '["alive"]']) {
+    for (const bad of [
+      "nope",
+      "{}",
+      '["delta","o","s",[[1]]]',
+      '["full","o",1,1,[["s","c"]]]',
+      '["alive"]',
+    ]) {
       expect(decodeRelayMessage(bad)).toBeUndefined();
     }
   });

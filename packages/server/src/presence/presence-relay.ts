@@ -198,7 +198,8 @@ export class PresenceRelay {
     if (item.kind === "raw") return [item.payload];
     if (item.kind === "delta") return encodeDelta(this.#id, item.spaceId, [...item.items.values()], skipped);
     const all: FullItem[] = [];
-    for (const [spaceId, r] of this.options.hub.localRecords()) all.push([spaceId, r.clientId, r.userId, r.state]);
+    for (const [spaceId, r] of this.options.hub.localRecords())
+      all.push([spaceId, r.clientId, r.userId, r.state]);
     return encodeFull(this.#id, all, skipped);
   }
 }

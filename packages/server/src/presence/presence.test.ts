@@ -174,7 +174,9 @@ describe("presence over the WebSocket server", () => {
 
   it("hides a user's presence from the viewers the hook refuses, also as it changes", async () => {
     const blocked = new Set<string>(["bob>ann"]); // bob does not want ann to see him
-    t = await startTestServer({ presenceVisible: (subject, viewer) => !blocked.has(`${subject.userId}>${viewer.userId}`) });
+    t = await startTestServer({
+      presenceVisible: (subject, viewer) => !blocked.has(`${subject.userId}>${viewer.userId}`),
+    });
     const ann = await t.connected("ann", "ca");
     const bob = await t.connected("bob", "cb");
     const cat = await t.connected("cat", "cc");

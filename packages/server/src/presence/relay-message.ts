@@ -22,7 +22,12 @@ export type RelayMessage =
       readonly last: boolean;
       readonly items: readonly FullItem[];
     }
-  | { readonly kind: "delta"; readonly origin: string; readonly spaceId: string; readonly items: RemoteItem[] };
+  | {
+      readonly kind: "delta";
+      readonly origin: string;
+      readonly spaceId: string;
+      readonly items: RemoteItem[];
+    };
 
 /** The `delta` payloads of one space's changes, each under the bus's payload limit. */
 export function encodeDelta(
@@ -32,14 +37,26 @@ export function encodeDelta(
   skipped: (what: string) => void,
 ): string[] {
   const head = `["delta",${JSON.stringify(origin)},${JSON.stringify(spaceId)},[`;
-  return chunk(head, items.map((i) => JSON.stringify(i)), skipped).map((body) => `${head}${body}]]`);
+  return chunk(
+    head,
+    items.map((i) => JSON.stringify(i)),
+    skipped,
+  ).map((body) => `${head}${body}]]`);
 }
 
 /** The `full` payloads announcing `items`, each under the bus's payload limit; at least one. */
-export function encodeFull(origin: string, items: readonly FullItem[], skipped: (what: string) => void): string[] {
+export function encodeFull(
+  origin: string,
+  items: readonly FullItem[],
+  skipped: (what: string) => void,
+): string[] {
   const head = (first: boolean, last: boolean) =>
     `["full",${JSON.stringify(origin)},${first ? 1 : 0},${last ? 1 : 0},[`;
-  const bodies = chunk(head(false, false), items.map((i) => JSON.stringify(i)), skipped);
+  const bodies = chunk(
+    head(false, false),
+    items.map((i) => JSON.stringify(i)),
+    skipped,
+  );
   if (bodies.length === 0) bodies.push("");
   return bodies.map((body, i) => `${head(i === 0, i === bodies.length - 1)}${body}]]`);
 }
@@ -94,7 +111,8 @@ export function decodeRelayMessage(payload: string): RelayMessage | undefined {
     }
     case "delta": {
       const [, , spaceId, items] = parsed as unknown[];
-      if (typeof spaceId !== "string" || !Array.isArray(items) || !items.every(isRemoteItem)) return undefined;
+      if (typeof spaceId !== "string" || !Array.isArray(items) || !items.every(isRemoteItem))
+        return undefined;
       return { kind, origin, spaceId, items };
     }
     default:

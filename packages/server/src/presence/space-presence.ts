@@ -1,6 +1,12 @@
 import type { ConnectionInfo } from "../connection/hooks.js";
 import type { Logger } from "../logger.js";
-import { isLocal, sameOwner, type PresenceOwner, type PresenceRecord, type PresenceViewer } from "./presence-record.js";
+import {
+  isLocal,
+  sameOwner,
+  type PresenceOwner,
+  type PresenceRecord,
+  type PresenceViewer,
+} from "./presence-record.js";
 
 /** Decides whether `viewer` may see `subject`'s presence (the `presenceVisible` hook). */
 export type PresenceVisibility = (subject: ConnectionInfo, viewer: ConnectionInfo) => boolean;
@@ -15,7 +21,11 @@ export interface SpacePresenceEnvironment {
   readonly logger: Logger;
   readonly now: () => number;
   /** After a flush: what changed of this process's own records, to tell the other processes. */
-  readonly onLocalChanges: (spaceId: string, set: readonly PresenceRecord[], removed: readonly string[]) => void;
+  readonly onLocalChanges: (
+    spaceId: string,
+    set: readonly PresenceRecord[],
+    removed: readonly string[],
+  ) => void;
 }
 
 /** What `put` did. */
@@ -140,7 +150,11 @@ export class SpacePresence {
     for (const viewer of this.viewers) {
       const own = viewer.clientId;
       if (!touched.has(own)) {
-        shared ??= frame(false, set.map((r) => r.json), removed.map((r) => JSON.stringify(r.clientId)));
+        shared ??= frame(
+          false,
+          set.map((r) => r.json),
+          removed.map((r) => JSON.stringify(r.clientId)),
+        );
         viewer.sendFrame(shared);
         continue;
       }

@@ -41,7 +41,8 @@ function open(userId: string, options: { url?: string; http?: boolean } = {}): T
   return store;
 }
 
-const summary = (peers: readonly PresencePeer<unknown>[]) => peers.map((p) => `${p.userId}:${JSON.stringify(p.state)}`);
+const summary = (peers: readonly PresencePeer<unknown>[]) =>
+  peers.map((p) => `${p.userId}:${JSON.stringify(p.state)}`);
 
 describe("presence between real stores", () => {
   it("shows one store's presence to the others, with user and client id, and each subscription hears it", async () => {
@@ -57,9 +58,9 @@ describe("presence between real stores", () => {
     expect(bob.presence.others()[0]!.clientId).toBe(ann.clientId);
     expect(heard.at(-1)).toBe(bob.presence.others());
     ann.presence.update({ label: "here" });
-    await expect.poll(() => summary(bob.presence.others()), WAIT).toEqual([
-      'ann:{"x":10,"y":20,"label":"here"}',
-    ]);
+    await expect
+      .poll(() => summary(bob.presence.others()), WAIT)
+      .toEqual(['ann:{"x":10,"y":20,"label":"here"}']);
     expect(ann.presence.others()).toEqual([]);
     expect(() => ann.presence.set({ x: "left" } as never)).toThrow(/Invalid presence/);
   });

@@ -81,7 +81,9 @@ describe.each(["postgres", "redis"] as const)("presence across server processes 
     const killedAt = performance.now();
     await p0!.kill(); // no goodbye on the bus: only the lease can tell
     // The bound: the lease, plus one sweep (a quarter of it) and a frame; the rest is slack for a loaded machine.
-    await expect.poll(() => users(bob.presence.others()), { timeout: LEASE_MS + 6000, interval: 20 }).toEqual([]);
+    await expect
+      .poll(() => users(bob.presence.others()), { timeout: LEASE_MS + 6000, interval: 20 })
+      .toEqual([]);
     const took = Math.round(performance.now() - killedAt);
     console.log(`${bus}: ann's presence gone at bob ${took} ms after the kill (lease ${LEASE_MS} ms)`);
     // Ann's client cannot reach any process: it shows nobody, rather than bob frozen.
