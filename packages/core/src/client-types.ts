@@ -9,6 +9,7 @@ import type {
   PresenceOf,
   SchemasOf,
 } from "./schema/define-store.js";
+import type { StoreInspector } from "./inspect/inspection.js";
 import type { ReadTransaction } from "./store/transaction.js";
 import type { SyncStatus } from "./sync/status.js";
 
@@ -65,23 +66,23 @@ export type ActionApi<D extends AnyStoreDefinition> = {
  */
 export interface PresenceApi<D extends AnyStoreDefinition> {
   /** This client's presence, or null before `set` (or after `clear`). */
-  get(): PresenceOf<D> | null;
+  readonly get: () => PresenceOf<D> | null;
   /** Replaces this client's presence. Throws `ValidationError` "invalid_presence" when it does not fit. */
-  set(state: PresenceInput<D>): void;
+  readonly set: (state: PresenceInput<D>) => void;
   /** Merges `partial` into this client's presence (shallow), then as `set`. */
-  update(partial: Partial<PresenceInput<D>>): void;
+  readonly update: (partial: Partial<PresenceInput<D>>) => void;
   /** Removes this client's presence for everyone (it stays connected). */
-  clear(): void;
+  readonly clear: () => void;
   /**
    * The other connections of the space (other users, and this user's other tabs), in the order
    * they appeared. The array keeps its identity until something changes, and each peer until its
    * own state changes. Empty while offline: never shown frozen where they were.
    */
-  others(): readonly PresencePeer<PresenceOf<D>>[];
+  readonly others: () => readonly PresencePeer<PresenceOf<D>>[];
   /** Calls `listener` with `others()` whenever it changes. Returns an unsubscribe. */
-  subscribe(listener: (others: readonly PresencePeer<PresenceOf<D>>[]) => void): () => void;
+  readonly subscribe: (listener: (others: readonly PresencePeer<PresenceOf<D>>[]) => void) => () => void;
   /** Calls `listener` whenever this client's own presence changes. Returns an unsubscribe. */
-  subscribeOwn(listener: (state: PresenceOf<D> | null) => void): () => void;
+  readonly subscribeOwn: (listener: (state: PresenceOf<D> | null) => void) => () => void;
 }
 
 /** A local-first store of one space for one user, as returned by `createStore`. */
@@ -114,6 +115,13 @@ export interface Store<D extends AnyStoreDefinition> {
   onStatusChange(listener: (status: SyncStatus) => void): () => void;
   /** Calls `listener` for each mutation the server rejected. */
   onRejection(listener: (error: MutationRejectedError) => void): () => void;
+  /**
+   * A live look inside the store for devtools: versions, pending mutations, recent
+   * acknowledgements and rejections, subscriptions with their read sets, the network log and the
+   * keys. Recording starts at the first call (or at creation with the `inspect` option); until
+   * then the store records nothing.
+   */
+  inspect(): StoreInspector;
   /** Stops syncing and releases resources; persisted state stays. */
   close(): Promise<void>;
 }

@@ -4,7 +4,6 @@ import type {
   ActionApi,
   KeyDiff,
   MutateApi,
-  PresenceApi,
   Query,
   Store,
   SubscribeOptions,
@@ -16,6 +15,7 @@ import { memoryPersistence } from "./persistence/memory-persistence.js";
 import { PresenceChannel } from "./presence/presence-channel.js";
 import type { PresenceLink } from "./presence/presence-link.js";
 import type { AnyStoreDefinition, PresenceOf } from "./schema/define-store.js";
+import { Inspector } from "./inspect/store-inspector.js";
 import { LocalStore } from "./store/local-store.js";
 import type { PeerTarget } from "./store/peer-target.js";
 import { linkTabs, type TabOptions } from "./tabs/link-tabs.js";
@@ -24,6 +24,7 @@ import type { ReadTransaction } from "./store/transaction.js";
 import { SubscriptionManager } from "./subscriptions/subscription-manager.js";
 import { WatchRegistry } from "./subscriptions/watch-registry.js";
 import type { ConnectionState, SyncStatus } from "./sync/status.js";
+import type { SyncTap } from "./sync/sync-tap.js";
 import { Listeners } from "./util/listeners.js";
 import { silentLogger, type Logger } from "./util/logger.js";
 
@@ -54,6 +55,8 @@ export interface ConnectContext {
   readonly onError: (error: unknown) => void;
   /** The store's presence channel, for the sync layer to carry. */
   readonly presence: PresenceLink;
+  /** Hears every frame and connection step, for `store.inspect()`; calling it is cheap when nobody inspects. */
+  readonly tap: SyncTap;
 }
 
 /** Options of `createStore`. */
@@ -85,6 +88,11 @@ export interface CreateStoreOptions {
   readonly logger?: Logger;
   /** Clock for mutation timestamps. @default Date.now */
   readonly now?: () => number;
+  /**
+   * Record for `store.inspect()` from the start (the first frames, the first acknowledgements)
+   * instead of from its first call. @default false
+   */
+  readonly inspect?: boolean;
 }
 
 const OFFLINE: ConnectionStatus = { connection: "offline", lastError: null };
@@ -113,6 +121,8 @@ export function createStore<D extends AnyStoreDefinition>(
         createStore(definition, { ...untabbed, persistence: provider, clientId, peers }),
       onError,
     });
+  const inspector = new Inspector(options.now ? { now: options.now } : {}, onError);
+  if (options.inspect) inspector.start();
   const local = new LocalStore({
     definition,
     userId: options.userId,
@@ -120,8 +130,9 @@ export function createStore<D extends AnyStoreDefinition>(
     persistence: tabLink?.persistence ?? provider.open(persistenceName),
     logger,
     ...(options.now ? { now: options.now } : {}),
+    tap: inspector,
   });
-  const subscriptions = new SubscriptionManager(local, onError);
+  const subscriptions = new SubscriptionManager(local, onError, inspector.subscriptionRan);
   const watches = new WatchRegistry(onError);
   // Bumped on every change, so a one-shot query can tell the store moved under it.
   let changeCount = 0;
@@ -129,8 +140,19 @@ export function createStore<D extends AnyStoreDefinition>(
     changeCount++;
     watches.notify(change);
   });
-  const presence = new PresenceChannel<PresenceOf<D>>(definition.presence, () => local.clientId, onError);
-  const connection = options.connect?.(local, { spaceId, definition, logger, onError, presence });
+  const presence = new PresenceChannel<PresenceOf<D>>(
+    definition.presence as z.ZodType | undefined,
+    () => local.clientId,
+    onError,
+  );
+  const connection = options.connect?.(local, {
+    spaceId,
+    definition,
+    logger,
+    onError,
+    tap: inspector,
+    presence,
+  });
   const unlinkPeers = (tabLink?.peers ?? options.peers)?.(local);
 
   const statusListeners = new Listeners<[SyncStatus]>();
@@ -156,6 +178,22 @@ export function createStore<D extends AnyStoreDefinition>(
   local.onPendingCountChange(refreshStatus);
   connection?.onStatusChange(refreshStatus);
   void local.ready.then(refreshStatus, onError);
+  inspector.attach({
+    spaceId,
+    userId: options.userId,
+    get clientId() {
+      return local.clientId;
+    },
+    historyId: () => local.historyId(),
+    baseVersion: () => local.baseVersion(),
+    lastAcknowledgedId: () => local.lastAcknowledgedId(),
+    status: () => status,
+    layers: () => local.layers(),
+    inspectPending: () => local.inspectPending(),
+    subscriptions: () => subscriptions.inspect(),
+    onChange: (listener) => local.onChange(listener),
+    onStatusChange: (listener) => statusListeners.add(listener),
+  });
 
   const mutate: Record<string, (args: unknown) => Promise<unknown>> = {};
   for (const name of Object.keys(definition.mutatorDefs as object)) {
@@ -192,7 +230,7 @@ export function createStore<D extends AnyStoreDefinition>(
       others: () => presence.others(),
       subscribe: (listener) => presence.subscribe(listener),
       subscribeOwn: (listener) => presence.subscribeOwn(listener),
-    } as PresenceApi<D>,
+    },
     async query<TResult>(query: Query<D, TResult>): Promise<TResult> {
       await local.ready;
       // A query that awaits may interleave with a change; run it again so it reads one state.
@@ -240,9 +278,13 @@ export function createStore<D extends AnyStoreDefinition>(
     onRejection(listener: (error: MutationRejectedError) => void) {
       return local.onRejection(listener);
     },
+    inspect() {
+      return inspector.start();
+    },
     async close() {
       if (closed) return;
       closed = true;
+      inspector.stop();
       subscriptions.close();
       unlinkPeers?.();
       await connection?.close();

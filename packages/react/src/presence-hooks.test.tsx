@@ -3,9 +3,9 @@ import {
   defineStore,
   type PresenceLink,
   type PresencePeer,
-  type PresenceUpdateMessage,
   type Store,
 } from "@synced-store/core";
+import type { PresenceUpdateMessage } from "@synced-store/core/protocol";
 import { act, cleanup, render, screen } from "@testing-library/react";
 import { memo } from "react";
 import { afterEach, describe, expect, it } from "vitest";

@@ -5,6 +5,7 @@ import type { ConnectionState, SyncStatus } from "./status.js";
 import { httpTransport, type FetchLike } from "./http-transport.js";
 import { browserOnlineSignal, onNetworkChange, type OnlineSignal } from "./network-events.js";
 import { SyncClient, type AuthSource, type SyncClientOptions } from "./sync-client.js";
+import type { SyncTap } from "./sync-tap.js";
 import type { Transport } from "./transport.js";
 import { webSocketTransport, type WebSocketConstructor } from "./websocket-transport.js";
 
@@ -53,6 +54,8 @@ export interface SyncContext {
   readonly onError: (error: unknown) => void;
   /** The store's presence channel. */
   readonly presence?: PresenceLink;
+  /** Hears frames and connection steps (the store's inspector). */
+  readonly tap?: SyncTap;
 }
 
 /** The sync layer as `createStore` drives it (structurally its `SyncConnection`). */
@@ -104,6 +107,7 @@ export function connectToServer(
       ...(fallback ? { fallbackTransport: fallback } : {}),
       ...(context.presence ? { presence: context.presence } : {}),
       ...(auth === undefined ? {} : { auth }),
+      ...(context.tap ? { tap: context.tap } : {}),
       onError: (error: SyncedStoreError) => context.onError(error),
     });
     client.start();

@@ -3,6 +3,7 @@ import type { PresenceLink } from "../presence/presence-link.js";
 import type { SyncTarget } from "../store/server-update.js";
 import type { BackoffOptions } from "./backoff.js";
 import type { SyncTimers } from "./timers.js";
+import type { SyncTap } from "./sync-tap.js";
 import type { Transport } from "./transport.js";
 
 /** The credential sent in `connect`: a token, or a function asked on every (re)connect. */
@@ -52,6 +53,8 @@ export interface SyncClientOptions {
   readonly presence?: PresenceLink;
   /** Least time between two presence frames (the latest state wins). @default 16 */
   readonly presenceIntervalMs?: number;
+  /** Hears every frame and connection step (the store's inspector). @default none */
+  readonly tap?: SyncTap;
   /** Receives connection and protocol errors (they also show in `status.lastError`). */
   readonly onError?: (error: SyncedStoreError) => void;
 }

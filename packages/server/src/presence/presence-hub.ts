@@ -1,4 +1,4 @@
-import { validatePresence } from "@synced-store/core";
+import { validatePresence } from "@synced-store/core/internal";
 import type { z } from "zod";
 import type { Limits } from "../engine/limits.js";
 import type { WireError } from "../engine/wire-error.js";
@@ -71,7 +71,8 @@ export class PresenceHub {
     };
     const shortest = Math.min(this.httpLeaseMs, options.leaseMs ?? 10_000);
     this.#sweep = setInterval(() => this.sweep(), Math.max(50, Math.min(1000, shortest / 4)));
-    this.#sweep.unref?.();
+    // Node would otherwise stay up for this timer alone; other hosts have no unref.
+    (this.#sweep as { unref?: () => void }).unref?.();
   }
 
   /** Shows `viewer` the space's presence: a full snapshot now, then the changes. */

@@ -1,4 +1,4 @@
-import type { PresenceUpdateMessage } from "@synced-store/core";
+import type { PresenceUpdateMessage } from "@synced-store/core/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { PRESENCE_PAYLOAD_BYTES } from "../bus/bus.js";

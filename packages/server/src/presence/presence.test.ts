@@ -1,4 +1,4 @@
-import type { PresenceUpdateMessage, ServerMessage } from "@synced-store/core";
+import type { PresenceUpdateMessage, ServerMessage } from "@synced-store/core/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMemoryStorage } from "../storage/memory.js";
 import type { Storage } from "../storage/storage.js";
@@ -39,7 +39,7 @@ function countingStorage(): { storage: Storage; writes: () => number } {
         writes++;
         return inner.transact(spaceId, fn);
       },
-    } as Storage,
+    },
     writes: () => writes,
   };
 }

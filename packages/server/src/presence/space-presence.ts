@@ -210,7 +210,7 @@ export class SpacePresence {
     // Leading edge: the first change after a quiet interval goes out on the next turn.
     const wait = Math.max(0, this.#lastFlush + this.env.intervalMs - this.env.now());
     this.#timer = setTimeout(() => this.flush(), wait);
-    this.#timer.unref?.();
+    (this.#timer as { unref?: () => void }).unref?.();
   }
 }
 
