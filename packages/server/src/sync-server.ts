@@ -17,6 +17,7 @@ import { createMemoryStorage } from "./storage/memory.js";
 import { SpaceQueue } from "./util/space-queue.js";
 import type { Bus } from "./bus/bus.js";
 import { VersionWatcher } from "./bus/version-watcher.js";
+import { inspectServer, type ServerInspection } from "./admin/server-inspection.js";
 
 /** Options of `createSyncServer`. */
 export interface SyncServerOptions extends ServerHooks {
@@ -49,6 +50,11 @@ export interface SyncServerOptions extends ServerHooks {
   idleSpaceMs?: number;
   /** Milliseconds clock, for rate limiting. @default `performance.now` */
   now?: () => number;
+  /**
+   * Turns on the admin endpoint of `listen` / `attach` (`GET /admin`, `/admin/state`), which
+   * answers only requests presenting this secret (at least 16 characters). @default off
+   */
+  adminToken?: string;
 }
 
 /** A running sync server, independent of any transport. */
@@ -70,6 +76,14 @@ export interface SyncServer {
   readonly metrics: ServerMetrics;
   readonly limits: Limits;
   readonly logger: Logger;
+  /** The admin endpoint's secret, when it is on. */
+  readonly adminToken: string | undefined;
+  /**
+   * What operators see: the spaces this process holds (version, key count, clients per user
+   * with their last mutation ids, recent rejections) and the bus. Unfiltered: never hand it to
+   * a client.
+   */
+  inspect(): ServerInspection;
   /** Resolves once every queued operation has finished. */
   settled(): Promise<void>;
   /** Stops listening to the bus and closes the storage (after queued operations); the bus itself stays open. */
@@ -169,6 +183,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     metrics,
     limits,
     logger,
+    adminToken: options.adminToken,
+    inspect: () => inspectServer(spaces.values(), metrics.connections, watcher?.state() ?? null),
     async settled() {
       await queue.idle();
       await Promise.all([...spaces.values()].map((s) => s.settled()));

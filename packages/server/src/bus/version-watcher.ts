@@ -28,6 +28,24 @@ export interface VersionWatcherOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** What a `VersionWatcher` saw of its bus, for the admin endpoint. */
+export interface BusState {
+  /** The bus instance's id (stamped on the notices this process publishes). */
+  readonly id: string;
+  /** Notices heard, own ones included; notices this process published. */
+  readonly noticesHeard: number;
+  readonly published: number;
+  /** Re-reads of every served space: after the bus reconnected, or on the poll interval. */
+  readonly resyncs: number;
+  /** Failed publishes and version reads; the last one's text and time (epoch ms). */
+  readonly errors: number;
+  readonly lastError: { readonly message: string; readonly at: number } | null;
+  /** Epoch ms of the last notice heard, or null. */
+  readonly lastNoticeAt: number | null;
+  /** Spaces whose version this process tracks. */
+  readonly spacesTracked: number;
+}
+
 /**
  * Turns bus notices into "space S has advanced" events for one server process, and catches up
  * from storage when the bus reports a gap (`onResync`) or on the poll interval. It remembers the
@@ -40,6 +58,9 @@ export class VersionWatcher {
   readonly #unsubscribe: () => void;
   readonly #poll: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  #stats = { noticesHeard: 0, published: 0, resyncs: 0, errors: 0 };
+  #lastError: BusState["lastError"] = null;
+  #lastNoticeAt: number | null = null;
 
   constructor(options: VersionWatcherOptions) {
     this.#options = options;
@@ -61,11 +82,13 @@ export class VersionWatcher {
    */
   committed(spaceId: string, version: number): void {
     this.#raise(spaceId, version);
+    this.#stats.published++;
     this.#options.bus.publish(spaceId, version).catch((error: unknown) => this.#report(error));
   }
 
   /** Re-reads the current version of every served space and reports the ones that advanced. */
   async resync(): Promise<void> {
+    this.#stats.resyncs++;
     const served = new Set(this.#options.spaces());
     // Forget spaces no longer served, so the map stays as small as the set of active spaces.
     for (const spaceId of this.#known.keys()) if (!served.has(spaceId)) this.#known.delete(spaceId);
@@ -85,6 +108,17 @@ export class VersionWatcher {
     await Promise.all(Array.from({ length: Math.min(RESYNC_CONCURRENCY, queue.length) }, worker));
   }
 
+  /** Counters of what the watcher saw, for operators. */
+  state(): BusState {
+    return {
+      id: this.#options.bus.id,
+      ...this.#stats,
+      lastError: this.#lastError,
+      lastNoticeAt: this.#lastNoticeAt,
+      spacesTracked: this.#known.size,
+    };
+  }
+
   /** Stops listening and polling. */
   close(): void {
     this.#closed = true;
@@ -94,6 +128,8 @@ export class VersionWatcher {
 
   #onNotice(notice: VersionNotice): void {
     if (this.#closed) return;
+    this.#stats.noticesHeard++;
+    this.#lastNoticeAt = Date.now();
     this.#advance(notice.spaceId, notice.version);
   }
 
@@ -119,6 +155,8 @@ export class VersionWatcher {
   }
 
   #report(error: unknown): void {
+    this.#stats.errors++;
+    this.#lastError = { message: error instanceof Error ? error.message : String(error), at: Date.now() };
     (this.#options.onError ?? (() => undefined))(error);
   }
 }
