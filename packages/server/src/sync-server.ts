@@ -5,6 +5,7 @@ import {
   type ConnectionHandle,
   type SendFrame,
 } from "./connection/connection-handler.js";
+import type { HandlerEnvironment } from "./connection/handler-environment.js";
 import type { RequestInfo, ServerHooks } from "./connection/hooks.js";
 import { resolveLimits, type Limits } from "./engine/limits.js";
 import { Space } from "./engine/space.js";
@@ -18,6 +19,8 @@ import { SpaceQueue } from "./util/space-queue.js";
 import type { Bus } from "./bus/bus.js";
 import { VersionWatcher } from "./bus/version-watcher.js";
 import { inspectServer, type ServerInspection } from "./admin/server-inspection.js";
+import type { HostRuntime } from "./runtime/host-runtime.js";
+import { nodeHostRuntime } from "./runtime/node-host-runtime.js";
 
 /** Options of `createSyncServer`. */
 export interface SyncServerOptions extends ServerHooks {
@@ -55,6 +58,11 @@ export interface SyncServerOptions extends ServerHooks {
    * answers only requests presenting this secret (at least 16 characters). @default off
    */
   adminToken?: string;
+  /**
+   * The host's byte counting and scheduling, used by the connection handler and the spaces (which
+   * touch no runtime global, so they run on any host). @default `nodeHostRuntime`
+   */
+  runtime?: HostRuntime;
 }
 
 /** A running sync server, independent of any transport. */
@@ -112,7 +120,9 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const queue = new SpaceQueue();
   const spaces = new Map<string, Space>();
   let watcher: VersionWatcher | undefined;
+  const runtime = options.runtime ?? nodeHostRuntime;
   const env = {
+    runtime,
     storage,
     queue,
     limits,
@@ -144,7 +154,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     watcher = new VersionWatcher({
       bus: options.bus,
       storage,
-      spaces: () => [...spaces.values()].filter((s) => s.connections.size > 0).map((s) => s.id),
+      spaces: () => [...spaces.values()].filter((s) => s.connectionCount > 0).map((s) => s.id),
       // A failed catch-up is retried by the next poll (the watcher forgets that version).
       onAdvance: (spaceId, version) => notify(spaceId, version),
       ...(options.busPollIntervalMs === undefined ? {} : { pollIntervalMs: options.busPollIntervalMs }),
@@ -156,14 +166,15 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const sweeper = setInterval(
     () => {
       const cutoff = performance.now() - idleMs;
-      for (const [id, s] of spaces) if (s.connections.size === 0 && s.lastUsed < cutoff) spaces.delete(id);
+      for (const [id, s] of spaces) if (s.connectionCount === 0 && s.lastUsed < cutoff) spaces.delete(id);
     },
     Math.max(1000, idleMs / 2),
   );
   sweeper.unref();
 
-  const handlerEnv = {
+  const handlerEnv: HandlerEnvironment = {
     hooks: options,
+    runtime,
     limits,
     logger,
     metrics,

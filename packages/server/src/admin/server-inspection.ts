@@ -1,5 +1,7 @@
 import type { BusState } from "../bus/version-watcher.js";
-import type { Space } from "../engine/space.js";
+import type { SpaceConnection } from "../engine/poke-buffer.js";
+import type { RejectionLog } from "../engine/rejection-log.js";
+import type { SpaceState } from "../engine/space-state.js";
 
 /** One connected client of a space, for operators. */
 export interface InspectedClient {
@@ -44,17 +46,23 @@ export interface ServerInspection {
 /** Rejections listed per space. */
 const REJECTIONS_SHOWN = 20;
 
-/** Builds the report from the spaces a server holds and its bus watcher. */
+/** Builds the report from the spaces a server holds (see `inspectSpace`) and its bus watcher. */
 export function inspectServer(
-  spaces: Iterable<Space>,
+  spaces: Iterable<{ inspect(): InspectedSpace }>,
   connections: number,
   bus: BusState | null,
 ): ServerInspection {
-  const list = [...spaces].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(inspectSpace);
+  const list = [...spaces].map((s) => s.inspect()).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { at: new Date().toISOString(), connections, spaces: list, bus };
 }
 
-function inspectSpace(space: Space): InspectedSpace {
+/** What a space shows operators of itself. */
+export function inspectSpace(space: {
+  readonly id: string;
+  readonly state: SpaceState;
+  readonly connections: ReadonlySet<SpaceConnection>;
+  readonly rejections: RejectionLog;
+}): InspectedSpace {
   const byUser = new Map<string, InspectedClient[]>();
   for (const conn of space.connections) {
     const clients = byUser.get(conn.userId) ?? [];
