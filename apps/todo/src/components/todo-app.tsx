@@ -4,6 +4,7 @@ import { DIRECTORY_INSTANCE } from "../shared/definition.js";
 import { storeFor } from "../store-registry.js";
 import { useHashList } from "../use-hash-list.js";
 import { AccentPicker } from "./accent-picker.js";
+import { DevPanel } from "./dev-panel.js";
 import { ListSidebar } from "./list-sidebar.js";
 import { RejectionToasts } from "./rejection-toasts.js";
 import { SyncIndicator } from "./sync-indicator.js";
@@ -56,6 +57,7 @@ export function TodoApp({ userId, onSignOut }: TodoAppProps) {
           </main>
         </div>
         <RejectionToasts />
+        <DevPanel stores={listStore ? [directory, listStore] : [directory]} />
       </Themed>
     </StoreProvider>
   );

@@ -1,4 +1,4 @@
-import type { BusState } from "../bus/version-watcher.js";
+import type { BusState } from "../bus/bus-state.js";
 import type { SpaceConnection } from "../engine/poke-buffer.js";
 import type { RejectionLog } from "../engine/rejection-log.js";
 import type { SpaceState } from "../engine/space-state.js";
