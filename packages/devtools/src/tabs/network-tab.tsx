@@ -7,7 +7,11 @@ import { VirtualList } from "../virtual-list.js";
 export function NetworkTab({ inspector, inspection }: { inspector: StoreInspector; inspection: Inspection }) {
   const [paused, setPaused] = useState<readonly NetworkEntry[] | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
-  const entries = [...(paused ?? inspection.network)].reverse();
+  const [filter, setFilter] = useState("");
+  const needle = filter.trim().toLowerCase();
+  const entries = (paused ?? inspection.network)
+    .filter((e) => needle === "" || describe(e).toLowerCase().includes(needle))
+    .reverse();
   const picked = entries.find((e) => e.seq === selected);
   const frames = inspection.network.filter((e) => e.kind === "frame");
   const bytes = (direction: "in" | "out") =>
@@ -26,6 +30,13 @@ export function NetworkTab({ inspector, inspection }: { inspector: StoreInspecto
           <button className="ssd-btn" onClick={() => inspector.clearNetwork()}>
             Clear
           </button>
+          <input
+            type="search"
+            aria-label="Filter frames"
+            placeholder="Filter: poke, push #3, v12…"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
           <span data-testid="ssd-network-count">
             <b>{entries.length}</b> entries{paused ? " (paused)" : ""} · ↓ {formatBytes(bytes("in"))} · ↑{" "}
             {formatBytes(bytes("out"))}
@@ -73,6 +84,12 @@ export function NetworkTab({ inspector, inspection }: { inspector: StoreInspecto
       </div>
     </div>
   );
+}
+
+/** The text a filter matches: direction, type and summary of a frame, or the connection step. */
+function describe(e: NetworkEntry): string {
+  if (e.kind === "frame") return `${e.direction === "in" ? "in ↓" : "out ↑"} ${e.type} ${e.summary}`;
+  return `${e.transport} ${e.step} ${e.detail ?? ""}`;
 }
 
 function prettyFrame(text: string, truncated: boolean): string {
