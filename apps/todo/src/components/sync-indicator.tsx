@@ -14,7 +14,8 @@ export function SyncIndicator({ stores }: SyncIndicatorProps) {
   const pending = statuses.reduce((sum, s) => sum + s.pendingCount, 0);
   const offline = statuses.some((s) => s.connection === "offline");
   const connecting = statuses.some((s) => s.connection === "connecting");
-  const state = offline ? "offline" : connecting ? "connecting" : pending > 0 ? "syncing" : "online";
+  const syncing = statuses.some((s) => s.syncing);
+  const state = offline ? "offline" : connecting ? "connecting" : syncing ? "syncing" : "online";
   const label = { offline: "Offline", connecting: "Connecting…", syncing: "Syncing", online: "Online" }[
     state
   ];
