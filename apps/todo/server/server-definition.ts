@@ -1,9 +1,6 @@
 import { z } from "zod";
 import { appendAudit, todo } from "../src/shared/definition.js";
-import { Id, Todo } from "../src/shared/schemas.js";
-
-/** Longest todo text the server accepts: stricter than the client, so long texts are rejected. */
-export const SERVER_MAX_TODO_TEXT = 120;
+import { Id, SERVER_MAX_TODO_TEXT, Todo } from "../src/shared/schemas.js";
 
 /** Why the server refuses a long todo; the UI shows this message as it arrives. */
 export const TOO_LONG_MESSAGE = `Todos are limited to ${SERVER_MAX_TODO_TEXT} characters on the server`;

@@ -21,9 +21,21 @@ export function ListHeader({ listId, directory, onDeleted }: ListHeaderProps) {
   return (
     <header className="list-header">
       {edit.draft === null ? (
-        <h2 title="Double-click to rename" onDoubleClick={() => edit.start(list?.name ?? "")}>
-          {list?.name ?? "Untitled list"}
-        </h2>
+        <>
+          <h2 title="Double-click to rename" onDoubleClick={() => edit.start(list?.name ?? "")}>
+            {list?.name ?? "Untitled list"}
+          </h2>
+          <button
+            ref={(el) => {
+              edit.returnFocusTo.current = el;
+            }}
+            className="link"
+            aria-label={`Rename list “${list?.name ?? ""}”`}
+            onClick={() => edit.start(list?.name ?? "")}
+          >
+            Rename
+          </button>
+        </>
       ) : (
         <input className="rename" aria-label="List name" maxLength={80} {...edit.inputProps} />
       )}

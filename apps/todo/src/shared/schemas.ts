@@ -2,11 +2,18 @@ import { z } from "zod";
 
 /**
  * Value schemas of the todo app. The client accepts todo text up to {@link MAX_TODO_TEXT}
- * characters; the server is stricter (see `server/server-mutators.ts`), to show a rejection.
+ * characters; the server is stricter ({@link SERVER_MAX_TODO_TEXT}, see
+ * `server/server-definition.ts`), to show a rejection.
  */
 
 /** Longest todo text the client's mutators accept. */
 export const MAX_TODO_TEXT = 500;
+
+/**
+ * Longest todo text the server accepts: stricter than the client (asymmetric trust), so longer
+ * texts are rejected. One constant: the server enforces it and the UI shows it before a submit.
+ */
+export const SERVER_MAX_TODO_TEXT = 120;
 
 /** Ids are client-made (uuid or similar): mutators must be deterministic, so ids come in args. */
 export const Id = z
