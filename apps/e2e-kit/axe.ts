@@ -20,7 +20,12 @@ export async function findA11yViolations(page: Page): Promise<A11yViolation[]> {
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe;
     interface AxeResults {
-      violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown[] }> }>;
+      violations: Array<{
+        id: string;
+        impact?: string | null;
+        help: string;
+        nodes: Array<{ target: unknown[] }>;
+      }>;
     }
     const { violations } = await axe.run();
     return violations.map((v) => ({

@@ -79,9 +79,9 @@ describe("todo app on phones (390×844, touch), two users", () => {
     expect(tooLong.length).toBeGreaterThan(120);
     await bob.getByLabel("New todo").fill(tooLong);
     const limit = bob.getByTestId("text-limit");
-    await expect.poll(() => limit.textContent(), WAIT).toBe(
-      `${tooLong.length}/120 · the server accepts at most 120 characters`,
-    );
+    await expect
+      .poll(() => limit.textContent(), WAIT)
+      .toBe(`${tooLong.length}/120 · the server accepts at most 120 characters`);
     await bob.getByRole("button", { name: "Add todo" }).tap();
 
     const toast = bob.getByTestId("rejection");

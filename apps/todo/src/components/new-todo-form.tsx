@@ -16,7 +16,12 @@ export function NewTodoForm({ nextOrder }: { nextOrder: number }) {
   const input = useRef<HTMLInputElement>(null);
   const submit = async (value: string) => {
     setText("");
-    const { confirmed } = await mutate.addTodo({ id: newId(), text: value, order: nextOrder, createdAt: Date.now() });
+    const { confirmed } = await mutate.addTodo({
+      id: newId(),
+      text: value,
+      order: nextOrder,
+      createdAt: Date.now(),
+    });
     confirmed.catch((error: unknown) => {
       if (!(error instanceof MutationRejectedError)) return;
       setText((current) => (current === "" ? value : current));
