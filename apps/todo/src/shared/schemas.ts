@@ -43,6 +43,13 @@ export const TodoList = z.object({
 });
 export type TodoList = z.infer<typeof TodoList>;
 
+/**
+ * Left in a list's space (at `deleted`) when the list is deleted: its data is gone, and everyone
+ * still inside the list, or coming back to it, is sent out with this notice.
+ */
+export const ListTombstone = z.object({ name: z.string(), by: z.string(), at: z.number() });
+export type ListTombstone = z.infer<typeof ListTombstone>;
+
 /** Which todos a user sees in a list: private to the user (`$$pu/{user}/filter`). */
 export const Filter = z.enum(["all", "active", "done"]);
 export type Filter = z.infer<typeof Filter>;
