@@ -7,6 +7,7 @@ export type * from "./store/transaction.js";
 export type * from "./store/server-update.js";
 export type * from "./sync/status.js";
 export type * from "./client-types.js";
+export type * from "./inspect/inspection.js";
 export * from "./protocol/messages.js";
 export * from "./protocol/codec.js";
 export * from "./client.js";

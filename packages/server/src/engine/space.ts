@@ -12,6 +12,8 @@ import type { StoreRuntime } from "./store-runtime.js";
 import { toWireError, toWireErrorCode, type WireError } from "./wire-error.js";
 import { pullResponse } from "./pull-response.js";
 import { RejectionLog, type Rejection } from "./rejection-log.js";
+import { admit, type Admission, type AdmissionRequest } from "./admission.js";
+import type { HostRuntime } from "../runtime/host-runtime.js";
 
 /** What a space needs from the server around it. */
 export interface SpaceEnvironment {
@@ -24,6 +26,8 @@ export interface SpaceEnvironment {
   readonly onCommit: (spaceId: string, version: number) => void;
   /** Tombstones are kept for this many versions; older cookies get a full snapshot. */
   readonly tombstoneRetention: number;
+  /** The host's scheduling (pokes flush on a later turn of the event loop). */
+  readonly runtime: HostRuntime;
 }
 
 /** Rejections kept per client in storage (the newest). */
@@ -38,10 +42,11 @@ const MAX_GROUP_MUTATIONS = 5000;
  * coalesced until the next turn of the event loop.
  */
 export class Space {
-  readonly state = new SpaceState();
-  readonly connections = new Set<SpaceConnection>();
+  // Only this class touches its state and connections: everything else goes through its methods.
+  private readonly state = new SpaceState();
+  private readonly connections = new Set<SpaceConnection>();
   /** Recent rejections, replayed to clients that reconnect before they heard of them. */
-  readonly rejections = new RejectionLog();
+  private readonly rejections = new RejectionLog();
   readonly #pokes = new PokeBuffer();
   readonly #pushes: PendingPush[] = [];
   #drainQueued = false;
@@ -68,6 +73,24 @@ export class Space {
         return head;
       });
     });
+  }
+
+  /**
+   * Opens the space and admits a connecting client: whether its state can be patched or must be
+   * reset, and the rejections it may have missed; a client id of another user is refused.
+   */
+  async admit(request: AdmissionRequest): Promise<Admission> {
+    await this.open();
+    const admitted = admit(this.state, request);
+    if (!admitted.ok) return admitted;
+    if (admitted.reset) return { ...admitted, missed: [] };
+    const missed = await this.missedRejections(request.clientId, request.lastMutationId);
+    return { ...admitted, missed };
+  }
+
+  /** Number of connections attached for pokes. */
+  get connectionCount(): number {
+    return this.connections.size;
   }
 
   /**
@@ -145,7 +168,7 @@ export class Space {
    * Rejections of `clientId` after `afterId` that the client may not have heard of: from storage
    * when it keeps them (they survive restarts and reach other processes), else from memory.
    */
-  async missedRejections(clientId: string, afterId: number): Promise<Rejection[]> {
+  private async missedRejections(clientId: string, afterId: number): Promise<Rejection[]> {
     const known = this.state.clients.get(clientId);
     if (known === undefined || known.lastMutationId <= afterId) return [];
     const stored = await this.env.storage.read(this.id, (r) =>
@@ -298,7 +321,7 @@ export class Space {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     // After the current batch of I/O callbacks: pushes already queued commit first and share the poke.
-    setImmediate(() => this.#flush());
+    this.env.runtime.defer(() => this.#flush());
   }
 
   #flush(): void {
