@@ -22,7 +22,10 @@ export function SyncIndicator({ stores }: SyncIndicatorProps) {
   // Why the last connection failed, if it did (e.g. the server refused the user).
   const error = statuses.find((s) => s.lastError !== null)?.lastError?.message;
   return (
+    // A live region: screen readers hear "Offline" or "Online" as it changes, without moving focus.
     <div
+      role="status"
+      aria-live="polite"
       className={`sync sync-${state}`}
       data-testid="sync"
       data-state={state}
