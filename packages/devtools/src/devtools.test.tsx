@@ -2,11 +2,11 @@ import {
   createStore,
   defineStore,
   type ConnectionStatus,
-  type PatchOp,
   type Store,
   type SyncConnection,
   type SyncTarget,
 } from "@synced-store/core";
+import type { PatchOp } from "@synced-store/core/protocol";
 import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";

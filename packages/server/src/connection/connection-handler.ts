@@ -8,7 +8,7 @@ import {
   type PushMessage,
   type ServerMessage,
   type WireErrorCode,
-} from "@synced-store/core";
+} from "@synced-store/core/protocol";
 import type { SpaceConnection } from "../engine/poke-buffer.js";
 import type { PushOutcome } from "../engine/push-group.js";
 import type { Space } from "../engine/space.js";

@@ -1,4 +1,4 @@
-import type { ConnectedMessage, ConnectMessage, WireErrorCode } from "@synced-store/core";
+import type { ConnectedMessage, ConnectMessage, WireErrorCode } from "@synced-store/core/protocol";
 import type { Rejection } from "../engine/rejection-log.js";
 import type { Space } from "../engine/space.js";
 import { isStorableText, utf8Length } from "../util/storable-text.js";

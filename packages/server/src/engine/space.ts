@@ -1,4 +1,5 @@
-import { encodeMessage, SyncedStoreError, type WireMutation } from "@synced-store/core";
+import { encodeMessage, type WireMutation } from "@synced-store/core/protocol";
+import { SyncedStoreError } from "@synced-store/core";
 import { inspectSpace, type InspectedSpace } from "../admin/server-inspection.js";
 import type { Logger } from "../logger.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
