@@ -40,4 +40,4 @@ export async function buildBundle(appRoot: string, mode = "production"): Promise
 }
 
 /** Strings only the devtools package holds: none may reach an app's production bundle. */
-export const DEVTOOLS_MARKERS = ["Open Synced-Store devtools", "ssd-toggle", "Recently acknowledged"];
+export const DEVTOOLS_MARKERS = ["open Synced-Store devtools", "ssd-toggle", "Recently acknowledged"];

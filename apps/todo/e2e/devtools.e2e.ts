@@ -58,7 +58,7 @@ describe("devtools panel in the todo app (Chromium)", () => {
   });
 
   it("opens from its toggle on the list's store, and browses keys with base vs. pending", async () => {
-    await page.getByRole("button", { name: "Open Synced-Store devtools" }).click();
+    await page.getByRole("button", { name: "SS: open Synced-Store devtools" }).click();
     panel = page.getByRole("region", { name: "Synced-Store devtools" });
     await panel.waitFor(WAIT);
     expect(await panel.getByLabel("Store", { exact: true }).inputValue()).toMatch(/^todo\/(?!lists$)/);

@@ -20,7 +20,8 @@ export interface SyncedStoreDevtoolsProps {
 type Tab = "data" | "pending" | "rejections" | "subscriptions" | "network" | "presence";
 
 /**
- * The Synced-Store devtools: a floating toggle that opens a panel over the bottom of the page,
+ * The Synced-Store devtools: a small handle on the page's left edge (out of the way of corner
+ * toasts and bottom bars) that opens a panel over the bottom of the page,
  * showing the picked store's data, pending mutations, rejections, subscriptions, network log and
  * (when the store declares presence) presence. Mount it in development only.
  */
@@ -32,7 +33,12 @@ export function SyncedStoreDevtools({ stores, initialIsOpen = false }: SyncedSto
     <>
       <style>{STYLES}</style>
       {!open && (
-        <button className="ssd-toggle" aria-label="Open Synced-Store devtools" onClick={() => setOpen(true)}>
+        <button
+          className="ssd-toggle"
+          aria-label="SS: open Synced-Store devtools"
+          title="Synced-Store devtools"
+          onClick={() => setOpen(true)}
+        >
           SS
         </button>
       )}
@@ -99,8 +105,8 @@ function Panel({ store, stores, onPick, onClose }: PanelProps) {
             </button>
           ))}
         </div>
-        <button className="ssd-btn" aria-label="Close Synced-Store devtools" onClick={onClose}>
-          ✕
+        <button className="ssd-btn" onClick={onClose}>
+          Close
         </button>
       </div>
       <Summary inspection={inspection} />

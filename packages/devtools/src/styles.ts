@@ -1,8 +1,9 @@
 /** The panel's stylesheet: every rule under `.ssd`, so it neither leaks into the app nor takes from it. */
 export const STYLES = `
-.ssd-toggle{position:fixed;right:14px;bottom:14px;z-index:2147483646;width:40px;height:40px;border-radius:20px;
-  border:0;background:#1f2430;color:#9fd3ff;font:700 13px ui-monospace,monospace;box-shadow:0 3px 10px #0005;cursor:pointer}
-.ssd-toggle:focus-visible{outline:2px solid #9fd3ff;outline-offset:2px}
+.ssd-toggle{position:fixed;left:0;top:50%;transform:translateY(-50%);z-index:2147483646;width:16px;height:48px;padding:0;
+  border:0;border-radius:0 6px 6px 0;background:#1f2430cc;color:#9fd3ff;font:700 9px ui-monospace,monospace;
+  writing-mode:vertical-rl;box-shadow:0 2px 8px #0004;cursor:pointer;opacity:.75}
+.ssd-toggle:hover,.ssd-toggle:focus-visible{opacity:1;outline:2px solid #9fd3ff;outline-offset:1px}
 .ssd{position:fixed;left:0;right:0;bottom:0;height:46vh;min-height:260px;z-index:2147483647;display:flex;flex-direction:column;
   background:#171a21;color:#d8dee9;font:12px/1.4 ui-sans-serif,system-ui,sans-serif;box-shadow:0 -4px 18px #0006;text-align:left}
 .ssd *{box-sizing:border-box}

@@ -4,7 +4,13 @@ import { lazy, Suspense } from "react";
 // Behind `import.meta.env.DEV`, which a production build replaces with `false`: the import is
 // then dead code, and the bundle holds nothing of the devtools (checked by bundle.e2e.ts).
 const Devtools = import.meta.env.DEV
-  ? lazy(() => import("@synced-store/devtools").then((m) => ({ default: m.SyncedStoreDevtools })))
+  ? lazy(() =>
+      import("@synced-store/devtools").then(
+        (m) => ({ default: m.SyncedStoreDevtools }),
+        // Loading it failed (offline before it was ever loaded): the app runs on without it.
+        () => ({ default: () => null }),
+      ),
+    )
   : null;
 
 /** The Synced-Store devtools over `stores`, in development (`pnpm dev`) only. */
