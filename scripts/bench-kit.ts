@@ -23,9 +23,19 @@ export interface BenchResult {
   timing?: Timing;
   /** Any other figure: bytes, counts, ratios. */
   figures?: Record<string, number | string>;
+  /** Where the time went: one summary per stage of the measured path, in path order. */
+  stages?: Record<string, StageTiming>;
   /** The target from the issue, as text, and whether it was met. */
   target?: string;
   met?: boolean;
+}
+
+/** One stage of a measured path (from samples or from a server histogram). */
+export interface StageTiming {
+  medianMs: number;
+  p99Ms: number;
+  /** Observations (samples, pushes, commits: see the stage's name). */
+  count: number;
 }
 
 /** Summarizes samples in milliseconds. */
@@ -83,6 +93,12 @@ export function report(suite: string, results: BenchResult[]): void {
       : "";
     const target = r.target ? `  target ${r.target}: ${r.met ? "met" : "MISSED"}` : "";
     console.log(`- ${r.name} [${r.workload}]  ${t} ${f}${target}`);
+    if (r.stages) {
+      const parts = Object.entries(r.stages).map(
+        ([stage, s]) => `${stage} ${fmt(s.medianMs)}/${fmt(s.p99Ms)}`,
+      );
+      console.log(`    stages (median/p99): ${parts.join("  ")}`);
+    }
   }
   const dir = join(process.cwd(), "bench-results");
   mkdirSync(dir, { recursive: true });

@@ -44,6 +44,8 @@ export class Space {
   readonly rejections = new RejectionLog();
   readonly #pokes = new PokeBuffer();
   readonly #pushes: PendingPush[] = [];
+  /** Arrival times of committed pushes whose poke has not gone out yet. */
+  #unpoked: number[] = [];
   #drainQueued = false;
   #flushScheduled = false;
 
@@ -75,9 +77,14 @@ export class Space {
    * while an earlier group runs (from any connection of the space) commit together in one
    * storage transaction and one version, so many small pushes cost one commit.
    */
-  push(userId: string, clientId: string, mutations: readonly WireMutation[]): Promise<PushOutcome> {
+  push(
+    userId: string,
+    clientId: string,
+    mutations: readonly WireMutation[],
+    receivedAt = performance.now(),
+  ): Promise<PushOutcome> {
     return new Promise((resolve, reject) => {
-      this.#pushes.push({ userId, clientId, mutations, resolve, reject });
+      this.#pushes.push({ userId, clientId, mutations, receivedAt, resolve, reject });
       this.#scheduleDrain();
     });
   }
@@ -103,8 +110,15 @@ export class Space {
     }
     if (this.#pushes.length > 0) this.#scheduleDrain();
     if (group.length === 0) return;
+    const { metrics } = this.env;
+    let began: number | undefined;
+    let wrote = 0;
     try {
       const { outcomes, version, writes, clients } = await this.env.storage.transact(this.id, async (tx) => {
+        if (began === undefined) {
+          began = performance.now();
+          for (const p of group) metrics.pushQueue.observe(began - p.receivedAt);
+        }
         const head = await tx.head();
         await this.#catchUp(tx, head);
         const writes: WriteLayer = new Map();
@@ -129,10 +143,15 @@ export class Space {
           );
           if (rows.length > 0) await tx.putRejections(rows, REJECTIONS_KEPT);
         }
+        wrote = performance.now();
         return { outcomes, version, writes, clients };
       });
       if (version !== undefined) {
+        metrics.pushTransaction.observe(wrote - began!);
+        metrics.pushCommit.observe(performance.now() - wrote);
+        metrics.pushesPerVersion.observe(group.length);
         group.forEach((p, i) => this.rejections.record(p.clientId, outcomes[i]!.errors));
+        for (const p of group) this.#unpoked.push(p.receivedAt);
         this.#committed(version, writes, clients);
       }
       group.forEach((p, i) => p.resolve(outcomes[i]!));
@@ -305,6 +324,10 @@ export class Space {
     this.#flushScheduled = false;
     const waited = this.#pokes.flush(this.connections);
     if (waited !== undefined) this.env.metrics.observePokeLatency(waited);
+    if (this.#unpoked.length === 0) return;
+    const now = performance.now();
+    for (const receivedAt of this.#unpoked) this.env.metrics.pushLatency.observe(now - receivedAt);
+    this.#unpoked = [];
   }
 }
 

@@ -1,4 +1,6 @@
 import type Database from "better-sqlite3";
+import { addCommitListener, notifyCommit, type CommitListeners } from "./commit-listeners.js";
+import type { StorageCommit } from "./storage.js";
 
 interface Job {
   readonly write: boolean;
@@ -20,6 +22,7 @@ const MAX_GROUP = 256;
 export class GroupCommitter {
   readonly #jobs: Job[] = [];
   #running: Promise<void> | undefined;
+  readonly #commitListeners: CommitListeners = new Set();
 
   readonly #sql: Record<
     "begin" | "beginWrite" | "commit" | "rollback" | "savepoint" | "release" | "rollbackTo",
@@ -48,14 +51,22 @@ export class GroupCommitter {
     });
   }
 
+  /** Calls `listener` after each group's COMMIT; returns the unsubscribe (see `Storage.onCommit`). */
+  onCommit(listener: (commit: StorageCommit) => void): () => void {
+    return addCommitListener(this.#commitListeners, listener);
+  }
+
   /** Resolves once every queued callback has settled. */
   async idle(): Promise<void> {
     while (this.#running) await this.#running;
   }
 
   async #loop(): Promise<void> {
-    // Start on a later microtask, so callbacks queued in the same tick join the first group.
-    await Promise.resolve();
+    // Start after the I/O callbacks of this turn of the event loop: every push that arrived with
+    // this one then joins the group. Starting at once (a microtask) commits the push of each
+    // socket callback alone, and its COMMIT (an fsync under FULL, which blocks this thread)
+    // holds up every frame behind it.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.#jobs.length > 0) {
       if (this.#jobs[0]!.write) await this.#writeGroup();
       else await this.#read(this.#jobs.shift()!);
@@ -79,6 +90,7 @@ export class GroupCommitter {
 
   async #writeGroup(): Promise<void> {
     const done: Array<{ job: Job; result: unknown }> = [];
+    let started = 0;
     this.#sql.beginWrite.run();
     try {
       // Writes queued while earlier ones run join the group, up to MAX_GROUP.
@@ -95,12 +107,15 @@ export class GroupCommitter {
           job.reject(error);
         }
       }
+      started = performance.now();
       this.#sql.commit.run();
     } catch (error) {
       if (this.db.inTransaction) this.#sql.rollback.run();
       for (const { job } of done) job.reject(error);
       return;
     }
+    const commit = { durationMs: performance.now() - started, transactions: done.length };
     for (const { job, result } of done) job.resolve(result);
+    notifyCommit(this.#commitListeners, commit);
   }
 }

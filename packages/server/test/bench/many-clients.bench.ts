@@ -11,6 +11,8 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { report, summarize, type BenchResult } from "../../../../scripts/bench-kit.js";
 import { openClient, tempDir, type NotesStore } from "../e2e/harness.js";
 import { startServerProcess } from "../e2e/server-process.js";
+import { meanBetween, scrapeServers, serverStages } from "./server-stages.js";
+import { stamp, StageProbe, summarizeStages } from "./stage-probe.js";
 
 const SPACES = Number(process.env.SPACES ?? 100);
 const PER_SPACE = Number(process.env.PER_SPACE ?? 10);
@@ -39,9 +41,13 @@ baseline.enable();
 await sleep(2000);
 baseline.disable();
 const before = await serverHeap();
+const probe = new StageProbe();
 const stores: NotesStore[] = [];
+const arrivals: Array<Map<string, number>> = [];
 for (let s = 0; s < SPACES; s++) {
   for (let c = 0; c < PER_SPACE; c++) {
+    const mine = new Map<string, number>();
+    arrivals.push(mine);
     stores.push(
       openClient({
         url: proc.url,
@@ -49,6 +55,8 @@ for (let s = 0; s < SPACES; s++) {
         userId: `u${c % 3}`,
         clientId: `s${s}c${c}`,
         productionTimings: true,
+        record: false,
+        wrapTransport: (inner) => probe.wrap(inner, mine),
       }).store,
     );
   }
@@ -65,22 +73,24 @@ const perConnection = Math.round((idle.heapUsed - before.heapUsed) / stores.leng
 const samples: number[] = [];
 let measuring = false;
 let mutations = 0;
-for (const store of stores) {
+stores.forEach((store, i) => {
   const self = `notes/w${store.clientId}`;
   store.watch("notes/", (diffs) => {
-    const now = performance.now();
+    const now = stamp();
     for (const d of diffs) {
       if (d.key === self || d.op === "del" || !measuring) continue;
       const text = (d.newValue as { text?: string }).text ?? "";
-      samples.push(now - Number(text.slice(text.indexOf(":") + 1)));
+      const sent = text.slice(text.indexOf(":") + 1);
+      samples.push(now - Number(sent));
+      probe.applied(sent, now, arrivals[i]!);
     }
   });
-}
+});
 const timers = stores.map((store, i) => {
   let seq = 0;
   const tick = () => {
     mutations++;
-    void store.mutate.putNote({ id: `w${store.clientId}`, text: `${seq++}:${performance.now()}` });
+    void store.mutate.putNote({ id: `w${store.clientId}`, text: `${seq++}:${stamp()}` });
   };
   const start = setTimeout(
     () => {
@@ -92,7 +102,9 @@ const timers = stores.map((store, i) => {
   return start;
 });
 await sleep(WARMUP_MS);
+const scrapeBefore = await scrapeServers([proc.port]);
 measuring = true;
+probe.measuring = true;
 const mutationsAtStart = mutations;
 const cpuStart = process.cpuUsage();
 const eventLoop = monitorEventLoopDelay({ resolution: 5 });
@@ -100,6 +112,8 @@ eventLoop.enable();
 const serverCpuStart = (await serverHeap()).cpuMicros;
 await sleep(MEASURE_MS);
 measuring = false;
+probe.measuring = false;
+const scrapeAfter = await scrapeServers([proc.port]);
 const cpu = process.cpuUsage(cpuStart);
 const serverCpu = (await serverHeap()).cpuMicros - serverCpuStart;
 const measuredMutations = mutations - mutationsAtStart;
@@ -120,7 +134,16 @@ const results: BenchResult[] = [
       storageKind === ":memory-storage:" ? "memory" : `SQLite synchronous=${synchronous}`
     }; clients: this process`,
     timing,
+    stages: {
+      ...summarizeStages(probe.samples),
+      ...serverStages(scrapeBefore, scrapeAfter),
+    },
     figures: {
+      transactionsPerCommit: meanBetween(
+        scrapeBefore,
+        scrapeAfter,
+        "synced_store_storage_transactions_per_commit",
+      ),
       mutationsPerSecond: Math.round(measuredMutations / (MEASURE_MS / 1000)),
       deliveries: samples.length,
       clientProcessCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / MEASURE_MS) * 100),
