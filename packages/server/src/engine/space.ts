@@ -35,7 +35,7 @@ const MAX_GROUP_MUTATIONS = 5000;
 /**
  * One space's engine: its cached state, its connections, and every operation on it run one at
  * a time through the shared queue (keyed by space id). Commits are poked to every connection,
- * coalesced until the next turn of the event loop.
+ * coalesced with the commits that finish in the same task.
  */
 export class Space {
   readonly state = new SpaceState();
@@ -316,8 +316,10 @@ export class Space {
   #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    // After the current batch of I/O callbacks: pushes already queued commit first and share the poke.
-    setImmediate(() => this.#flush());
+    // Once the commits that finish in this same task are in (a group commit settles many), and
+    // no later: waiting for the next turn of the event loop would make every peer wait behind
+    // whatever frames arrive meanwhile.
+    queueMicrotask(() => this.#flush());
   }
 
   #flush(): void {
