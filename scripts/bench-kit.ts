@@ -79,7 +79,11 @@ export function heapUsed(): number {
 
 const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(1)}µs` : `${ms.toFixed(2)}ms`);
 
-/** Prints a suite's results as a table and writes them to `bench-results/<suite>.json`. */
+/**
+ * Prints a suite's results as a table and writes them to `bench-results/<suite>.json`. When a
+ * result missed its target, lists the misses and sets the process's exit code to 1, so `pnpm
+ * bench` (and CI) fails visibly on a regression.
+ */
 export function report(suite: string, results: BenchResult[]): void {
   console.log(`\n## ${suite}`);
   for (const r of results) {
@@ -108,4 +112,9 @@ export function report(suite: string, results: BenchResult[]): void {
     JSON.stringify({ suite, date: new Date().toISOString(), node: process.version, results }, null, 2),
   );
   console.log(`  → ${file}`);
+  const missed = results.filter((r) => r.met === false);
+  if (missed.length > 0) {
+    console.log(`  ${missed.length} target(s) MISSED in ${suite}: ${missed.map((r) => r.name).join("; ")}`);
+    process.exitCode = 1;
+  }
 }

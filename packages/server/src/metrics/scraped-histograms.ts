@@ -8,7 +8,10 @@ export interface ScrapedHistogram {
 
 /** Every histogram (`name_bucket{le=…}`, `name_sum`, `name_count`) of a `/metrics` text, by name. */
 export function parseHistograms(text: string): Map<string, ScrapedHistogram> {
-  const found = new Map<string, { buckets: Array<{ le: number; count: number }>; sum: number; count: number }>();
+  const found = new Map<
+    string,
+    { buckets: Array<{ le: number; count: number }>; sum: number; count: number }
+  >();
   const entry = (name: string) => {
     let h = found.get(name);
     if (h === undefined) found.set(name, (h = { buckets: [], sum: 0, count: 0 }));
@@ -22,13 +25,17 @@ export function parseHistograms(text: string): Map<string, ScrapedHistogram> {
       continue;
     }
     const total = /^(\w+)_(sum|count) (\S+)$/.exec(line);
-    if (total !== null && found.has(total[1]!)) entry(total[1]!)[total[2] as "sum" | "count"] = Number(total[3]);
+    if (total !== null && found.has(total[1]!))
+      entry(total[1]!)[total[2] as "sum" | "count"] = Number(total[3]);
   }
   return found;
 }
 
 /** What `later` observed since `earlier` (two scrapes of the same histogram). */
-export function histogramDelta(later: ScrapedHistogram, earlier: ScrapedHistogram | undefined): ScrapedHistogram {
+export function histogramDelta(
+  later: ScrapedHistogram,
+  earlier: ScrapedHistogram | undefined,
+): ScrapedHistogram {
   if (earlier === undefined) return later;
   return {
     buckets: later.buckets.map((b, i) => ({ le: b.le, count: b.count - (earlier.buckets[i]?.count ?? 0) })),

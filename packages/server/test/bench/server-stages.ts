@@ -32,7 +32,11 @@ export async function scrapeServers(ports: readonly number[]): Promise<Scrape[]>
   );
 }
 
-function merged(scrapes: readonly Scrape[], name: string, before?: readonly Scrape[]): ScrapedHistogram | undefined {
+function merged(
+  scrapes: readonly Scrape[],
+  name: string,
+  before?: readonly Scrape[],
+): ScrapedHistogram | undefined {
   let total: ScrapedHistogram | undefined;
   scrapes.forEach((scrape, i) => {
     const later = scrape.get(name);
@@ -51,7 +55,10 @@ function merged(scrapes: readonly Scrape[], name: string, before?: readonly Scra
 }
 
 /** Median and p99 (bucket-interpolated) of each server stage between two scrapes. */
-export function serverStages(before: readonly Scrape[], after: readonly Scrape[]): Record<string, StageTiming> {
+export function serverStages(
+  before: readonly Scrape[],
+  after: readonly Scrape[],
+): Record<string, StageTiming> {
   const out: Record<string, StageTiming> = {};
   for (const [stage, metric] of Object.entries(STAGES)) {
     const h = merged(after, metric, before);

@@ -22,12 +22,19 @@ function stampsIn(frame: string): string[] {
 }
 
 /** Samples of one stage, in ms. */
-export type StageSamples = Record<"mutateToPushSent" | "pushSentToPokeArrived" | "pokeArrivedToApplied", number[]>;
+export type StageSamples = Record<
+  "mutateToPushSent" | "pushSentToPokeArrived" | "pokeArrivedToApplied",
+  number[]
+>;
 
 /** Collects stage samples of the stores it wraps. */
 export class StageProbe {
   measuring = false;
-  readonly samples: StageSamples = { mutateToPushSent: [], pushSentToPokeArrived: [], pokeArrivedToApplied: [] };
+  readonly samples: StageSamples = {
+    mutateToPushSent: [],
+    pushSentToPokeArrived: [],
+    pokeArrivedToApplied: [],
+  };
   readonly #pushSent = new Map<string, number>();
 
   /** `inner` with its push frames and pokes timed; `arrivals` is the reading store's own record. */

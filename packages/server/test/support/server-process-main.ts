@@ -11,6 +11,7 @@ import { createRedisBus } from "../../src/redis.js";
 import { createSyncServer } from "../../src/sync-server.js";
 import { testStore } from "../../src/test-support/test-store.js";
 import { notesStore } from "../e2e/notes-definition.js";
+import { heapEndpoint } from "./heap-endpoint.js";
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) throw new Error("DATABASE_URL is required");
@@ -38,7 +39,7 @@ const server = createSyncServer({
   bus,
   busPollIntervalMs: Number(process.env.POLL_MS ?? 1000),
 });
-const running = await listen(server, { port: 0, pingIntervalMs: 0 });
+const running = await listen(server, { port: 0, pingIntervalMs: 0, fallback: heapEndpoint });
 process.stdout.write(`READY ${running.port}\n`);
 
 process.once("SIGTERM", () => {
