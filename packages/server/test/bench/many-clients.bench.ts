@@ -50,7 +50,14 @@ if (process.env.SERVER_PORT !== undefined) {
 } else if (db !== undefined) {
   storageLabel = "PostgreSQL, 2 server processes (LISTEN/NOTIFY bus)";
   for (let i = 0; i < 2; i++) {
-    const p = await startPostgresProcess({ DATABASE_URL: db.url, BUS: "postgres", STORE: "notes" });
+    // The production defaults of pool size and bus poll interval.
+    const p = await startPostgresProcess({
+      DATABASE_URL: db.url,
+      BUS: "postgres",
+      STORE: "notes",
+      MAX_CONNECTIONS: "10",
+      POLL_MS: "5000",
+    });
     servers.push({ port: p.port, url: p.url, stop: () => p.stop() });
   }
 } else {

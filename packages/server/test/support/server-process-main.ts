@@ -2,7 +2,8 @@
  * A sync server process for the scale-out tests and benchmarks: the test store on PostgreSQL,
  * with a PostgreSQL or Redis bus, on a free loopback port. Configured by environment:
  * DATABASE_URL (required), BUS ("postgres" | "redis", default postgres), REDIS_URL, REDIS_PREFIX,
- * POLL_MS (bus poll interval), STORE ("test": the server test store, "notes": the e2e notes store).
+ * POLL_MS (bus poll interval), MAX_CONNECTIONS (PostgreSQL pool size, default 4), STORE ("test":
+ * the server test store, "notes": the e2e notes store).
  * Prints `READY <port>` once it listens; SIGTERM closes it cleanly.
  */
 import { listen } from "../../src/node.js";
@@ -19,7 +20,7 @@ const report = (error: unknown) => process.stderr.write(`server-process: ${Strin
 
 const storage = await openPostgresStorage({
   connectionString: databaseUrl,
-  maxConnections: 4,
+  maxConnections: Number(process.env.MAX_CONNECTIONS ?? 4),
   onError: report,
 });
 const bus =
