@@ -40,6 +40,10 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: { name: "scripts", root: "scripts", environment: "node" },
+      },
+      {
+        extends: true,
         test: {
           name: "apps",
           root: "apps",

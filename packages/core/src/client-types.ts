@@ -6,6 +6,7 @@ import type {
   MutatorArgs,
   SchemasOf,
 } from "./schema/define-store.js";
+import type { StoreInspector } from "./inspect/inspection.js";
 import type { ReadTransaction } from "./store/transaction.js";
 import type { SyncStatus } from "./sync/status.js";
 
@@ -83,6 +84,13 @@ export interface Store<D extends AnyStoreDefinition> {
   onStatusChange(listener: (status: SyncStatus) => void): () => void;
   /** Calls `listener` for each mutation the server rejected. */
   onRejection(listener: (error: MutationRejectedError) => void): () => void;
+  /**
+   * A live look inside the store for devtools: versions, pending mutations, recent
+   * acknowledgements and rejections, subscriptions with their read sets, the network log and the
+   * keys. Recording starts at the first call (or at creation with the `inspect` option); until
+   * then the store records nothing.
+   */
+  inspect(): StoreInspector;
   /** Stops syncing and releases resources; persisted state stays. */
   close(): Promise<void>;
 }

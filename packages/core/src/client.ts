@@ -13,6 +13,7 @@ import { OfflineError, SyncedStoreError, ValidationError, type MutationRejectedE
 import type { PersistenceProvider } from "./kv/persistence.js";
 import { memoryPersistence } from "./persistence/memory-persistence.js";
 import type { AnyStoreDefinition } from "./schema/define-store.js";
+import { Inspector } from "./inspect/store-inspector.js";
 import { LocalStore } from "./store/local-store.js";
 import type { PeerTarget } from "./store/peer-target.js";
 import { linkTabs, type TabOptions } from "./tabs/link-tabs.js";
@@ -21,6 +22,7 @@ import type { ReadTransaction } from "./store/transaction.js";
 import { SubscriptionManager } from "./subscriptions/subscription-manager.js";
 import { WatchRegistry } from "./subscriptions/watch-registry.js";
 import type { ConnectionState, SyncStatus } from "./sync/status.js";
+import type { SyncTap } from "./sync/sync-tap.js";
 import { Listeners } from "./util/listeners.js";
 import { silentLogger, type Logger } from "./util/logger.js";
 
@@ -49,6 +51,8 @@ export interface ConnectContext {
   readonly definition: AnyStoreDefinition;
   readonly logger: Logger;
   readonly onError: (error: unknown) => void;
+  /** Hears every frame and connection step, for `store.inspect()`; calling it is cheap when nobody inspects. */
+  readonly tap: SyncTap;
 }
 
 /** Options of `createStore`. */
@@ -80,6 +84,11 @@ export interface CreateStoreOptions {
   readonly logger?: Logger;
   /** Clock for mutation timestamps. @default Date.now */
   readonly now?: () => number;
+  /**
+   * Record for `store.inspect()` from the start (the first frames, the first acknowledgements)
+   * instead of from its first call. @default false
+   */
+  readonly inspect?: boolean;
 }
 
 const OFFLINE: ConnectionStatus = { connection: "offline", lastError: null };
@@ -108,6 +117,8 @@ export function createStore<D extends AnyStoreDefinition>(
         createStore(definition, { ...untabbed, persistence: provider, clientId, peers }),
       onError,
     });
+  const inspector = new Inspector(options.now ? { now: options.now } : {}, onError);
+  if (options.inspect) inspector.start();
   const local = new LocalStore({
     definition,
     userId: options.userId,
@@ -115,8 +126,9 @@ export function createStore<D extends AnyStoreDefinition>(
     persistence: tabLink?.persistence ?? provider.open(persistenceName),
     logger,
     ...(options.now ? { now: options.now } : {}),
+    tap: inspector,
   });
-  const subscriptions = new SubscriptionManager(local, onError);
+  const subscriptions = new SubscriptionManager(local, onError, inspector.subscriptionRan);
   const watches = new WatchRegistry(onError);
   // Bumped on every change, so a one-shot query can tell the store moved under it.
   let changeCount = 0;
@@ -124,7 +136,7 @@ export function createStore<D extends AnyStoreDefinition>(
     changeCount++;
     watches.notify(change);
   });
-  const connection = options.connect?.(local, { spaceId, definition, logger, onError });
+  const connection = options.connect?.(local, { spaceId, definition, logger, onError, tap: inspector });
   const unlinkPeers = (tabLink?.peers ?? options.peers)?.(local);
 
   const statusListeners = new Listeners<[SyncStatus]>();
@@ -150,6 +162,22 @@ export function createStore<D extends AnyStoreDefinition>(
   local.onPendingCountChange(refreshStatus);
   connection?.onStatusChange(refreshStatus);
   void local.ready.then(refreshStatus, onError);
+  inspector.attach({
+    spaceId,
+    userId: options.userId,
+    get clientId() {
+      return local.clientId;
+    },
+    historyId: () => local.historyId(),
+    baseVersion: () => local.baseVersion(),
+    lastAcknowledgedId: () => local.lastAcknowledgedId(),
+    status: () => status,
+    layers: () => local.layers(),
+    inspectPending: () => local.inspectPending(),
+    subscriptions: () => subscriptions.inspect(),
+    onChange: (listener) => local.onChange(listener),
+    onStatusChange: (listener) => statusListeners.add(listener),
+  });
 
   const mutate: Record<string, (args: unknown) => Promise<unknown>> = {};
   for (const name of Object.keys(definition.mutatorDefs as object)) {
@@ -225,9 +253,13 @@ export function createStore<D extends AnyStoreDefinition>(
     onRejection(listener: (error: MutationRejectedError) => void) {
       return local.onRejection(listener);
     },
+    inspect() {
+      return inspector.start();
+    },
     async close() {
       if (closed) return;
       closed = true;
+      inspector.stop();
       subscriptions.close();
       unlinkPeers?.();
       await connection?.close();

@@ -4,7 +4,9 @@
  */
 export { createSyncServer, type SyncServer, type SyncServerOptions } from "./sync-server.js";
 export type { ConnectionHandle, SendFrame, CloseTransport } from "./connection/connection-handler.js";
-export { CloseCode } from "./connection/connection-handler.js";
+export { CloseCode } from "./connection/close-code.js";
+export type { HostRuntime } from "./runtime/host-runtime.js";
+export { nodeHostRuntime } from "./runtime/node-host-runtime.js";
 export type { AuthenticateRequest, ConnectionInfo, RequestInfo, ServerHooks } from "./connection/hooks.js";
 export { defaultLimits, type Limits } from "./engine/limits.js";
 export type { MutatorOverrides } from "./engine/store-runtime.js";

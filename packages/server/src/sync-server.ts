@@ -5,6 +5,7 @@ import {
   type ConnectionHandle,
   type SendFrame,
 } from "./connection/connection-handler.js";
+import type { HandlerEnvironment } from "./connection/handler-environment.js";
 import type { RequestInfo, ServerHooks } from "./connection/hooks.js";
 import { resolveLimits, type Limits } from "./engine/limits.js";
 import { Space } from "./engine/space.js";
@@ -17,6 +18,8 @@ import { createMemoryStorage } from "./storage/memory.js";
 import { SpaceQueue } from "./util/space-queue.js";
 import type { Bus } from "./bus/bus.js";
 import { VersionWatcher } from "./bus/version-watcher.js";
+import type { HostRuntime } from "./runtime/host-runtime.js";
+import { nodeHostRuntime } from "./runtime/node-host-runtime.js";
 
 /** Options of `createSyncServer`. */
 export interface SyncServerOptions extends ServerHooks {
@@ -49,6 +52,11 @@ export interface SyncServerOptions extends ServerHooks {
   idleSpaceMs?: number;
   /** Milliseconds clock, for rate limiting. @default `performance.now` */
   now?: () => number;
+  /**
+   * The host's byte counting and scheduling, used by the connection handler and the spaces (which
+   * touch no runtime global, so they run on any host). @default `nodeHostRuntime`
+   */
+  runtime?: HostRuntime;
 }
 
 /** A running sync server, independent of any transport. */
@@ -98,7 +106,9 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const queue = new SpaceQueue();
   const spaces = new Map<string, Space>();
   let watcher: VersionWatcher | undefined;
+  const runtime = options.runtime ?? nodeHostRuntime;
   const env = {
+    runtime,
     storage,
     queue,
     limits,
@@ -130,7 +140,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     watcher = new VersionWatcher({
       bus: options.bus,
       storage,
-      spaces: () => [...spaces.values()].filter((s) => s.connections.size > 0).map((s) => s.id),
+      spaces: () => [...spaces.values()].filter((s) => s.connectionCount > 0).map((s) => s.id),
       // A failed catch-up is retried by the next poll (the watcher forgets that version).
       onAdvance: (spaceId, version) => notify(spaceId, version),
       ...(options.busPollIntervalMs === undefined ? {} : { pollIntervalMs: options.busPollIntervalMs }),
@@ -147,14 +157,15 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const sweeper = setInterval(
     () => {
       const cutoff = performance.now() - idleMs;
-      for (const [id, s] of spaces) if (s.connections.size === 0 && s.lastUsed < cutoff) spaces.delete(id);
+      for (const [id, s] of spaces) if (s.connectionCount === 0 && s.lastUsed < cutoff) spaces.delete(id);
     },
     Math.max(1000, idleMs / 2),
   );
   sweeper.unref();
 
-  const handlerEnv = {
+  const handlerEnv: HandlerEnvironment = {
     hooks: options,
+    runtime,
     limits,
     logger,
     metrics,

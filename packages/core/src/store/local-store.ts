@@ -23,6 +23,7 @@ import { StoreReadTransaction, type ReadRecorder, type TransactionContext } from
 import { collectChanges, type StoreChange } from "./store-change.js";
 import { replayPending } from "./replay-pending.js";
 import { runMutator, type RunnableMutator } from "./run-mutator.js";
+import type { StoreTap } from "./store-tap.js";
 import type { ApplyResult, ServerUpdate, SyncTarget } from "./server-update.js";
 
 /** Options of `LocalStore`. */
@@ -36,6 +37,19 @@ export interface LocalStoreOptions {
   readonly logger?: Logger;
   /** Clock for mutation timestamps. @default Date.now */
   readonly now?: () => number;
+  /** Hears settled mutations (the store's inspector). @default none */
+  readonly tap?: StoreTap;
+}
+
+/** A pending mutation shown by `inspectPending`: this tab's own, or another tab's. */
+export interface PendingDetail {
+  readonly clientId: string;
+  readonly id: number;
+  readonly name: string;
+  readonly args: unknown;
+  readonly timestamp: number;
+  /** Handed to the sync layer (the server may hold it); null for another tab's mutation. */
+  readonly pushed: boolean | null;
 }
 
 /** What `mutate` returns once the effect is visible and persisted. */
@@ -58,6 +72,7 @@ export class LocalStore implements SyncTarget, PeerTarget {
   readonly #persistence: Persistence;
   readonly #logger: Logger;
   readonly #now: () => number;
+  readonly #tap: StoreTap | undefined;
 
   #base = new OrderedMap<unknown>();
   #overlay: Layer = new OrderedMap();
@@ -88,6 +103,7 @@ export class LocalStore implements SyncTarget, PeerTarget {
     this.#persistence = options.persistence;
     this.#logger = options.logger ?? silentLogger;
     this.#now = options.now ?? Date.now;
+    this.#tap = options.tap;
     this.ready = this.#load();
     this.#tail = this.ready.catch((error: unknown) => {
       this.#loadError = error ?? new Error("Loading persisted state failed");
@@ -166,6 +182,33 @@ export class LocalStore implements SyncTarget, PeerTarget {
     return this.#base.entries();
   }
 
+  /** Base and overlay (what pending mutations write over it, `DELETED` for deletes), for tools. */
+  layers(): { readonly base: OrderedMap<unknown>; readonly overlay: Layer } {
+    return { base: this.#base, overlay: this.#overlay };
+  }
+
+  /** This tab's pending mutations, then other tabs' ones shown here, for tools. */
+  inspectPending(): PendingDetail[] {
+    const pushedUpTo = this.#queue.handedOutId;
+    const own = this.#queue.mutations.map((m) => ({
+      clientId: this.#clientId,
+      id: m.id,
+      name: m.name,
+      args: m.args,
+      timestamp: m.timestamp,
+      pushed: m.id <= pushedUpTo,
+    }));
+    const peers = this.#peers.all().map((m) => ({
+      clientId: m.clientId,
+      id: m.id,
+      name: m.name,
+      args: m.parsed.ok ? m.parsed.value : undefined,
+      timestamp: m.timestamp,
+      pushed: null,
+    }));
+    return [...own, ...peers];
+  }
+
   /**
    * Runs mutator `name` optimistically: validates args (nothing is queued when they fail), runs
    * it over the current view, makes its effect visible, records it as pending with the next id and
@@ -229,7 +272,10 @@ export class LocalStore implements SyncTarget, PeerTarget {
   recordRejection(mutationId: number, code: string, message: string): void {
     const late = this.#queue.recordRejection(mutationId, code, message);
     // Acknowledged before its rejection arrived: `confirmed` has resolved, the UI still hears it.
-    if (late) this.#rejectionListeners.emit(this.#onListenerError, late);
+    if (late) {
+      this.#rejectionListeners.emit(this.#onListenerError, late);
+      this.#tap?.settled([], [late], this.#baseVersion);
+    }
   }
 
   adoptHistory(historyId: string, serverLastMutationId: number): Promise<void> {
@@ -342,8 +388,9 @@ export class LocalStore implements SyncTarget, PeerTarget {
     this.#emitChange({ changes, reset });
     if (acked.length > 0) {
       this.#pendingCountListeners.emit(this.#onListenerError, this.#queue.size);
-      for (const error of this.#queue.settle(acked))
-        this.#rejectionListeners.emit(this.#onListenerError, error);
+      const rejected = this.#queue.settle(acked);
+      for (const error of rejected) this.#rejectionListeners.emit(this.#onListenerError, error);
+      this.#tap?.settled(acked, rejected, this.#baseVersion);
     }
     await persisted;
     return stale ? { status: "stale" } : { status: "applied" };

@@ -33,6 +33,11 @@ export class PeerMutations {
     return n;
   }
 
+  /** Every peer mutation shown, by client then id. */
+  all(): PeerMutation[] {
+    return [...this.#byClient.values()].flat();
+  }
+
   /**
    * Adds `mutations` of `clientId`, replacing those with the same id; with `replace` they become
    * the client's whole list. Ids the server already acknowledged are ignored. Returns whether

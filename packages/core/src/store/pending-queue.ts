@@ -47,6 +47,11 @@ export class PendingQueue {
     return this.#lastAck;
   }
 
+  /** Highest id handed to the sync layer (0 = none since load or renumbering). */
+  get handedOutId(): number {
+    return this.#handedOut;
+  }
+
   /** The pending mutations, in id order. */
   get mutations(): readonly PendingMutation[] {
     return this.#list;

@@ -11,8 +11,29 @@ export interface SubscriptionSource {
   onChange(listener: (change: StoreChange) => void): () => void;
 }
 
+/** What `SubscriptionManager.inspect` tells of one live query, for tools. */
+export interface SubscriptionDetail {
+  /** Order of subscribing (1, 2, 3… per store). */
+  readonly id: number;
+  /** The query's function name, else the start of its source. */
+  readonly label: string;
+  /** Keys and scanned ranges its last run read. */
+  readonly keys: readonly string[];
+  readonly ranges: ReadonlyArray<{ readonly prefix: string; readonly from: string; readonly to?: string }>;
+  /** Completed runs (a run the store moved under, then repeated, counts once per run). */
+  readonly runs: number;
+  /** Calls of `onData` (runs whose result changed). */
+  readonly fires: number;
+  /** Runs that threw. */
+  readonly errors: number;
+}
+
 /** One live query. */
 interface Subscription {
+  readonly id: number;
+  runs: number;
+  fires: number;
+  errors: number;
   readonly query: (tx: ReadTransaction) => Promise<unknown>;
   readonly onData: (result: unknown) => void;
   readonly onError: (error: unknown) => void;
@@ -42,11 +63,15 @@ export class SubscriptionManager {
   readonly #all = new Set<Subscription>();
   /** Bumped on every change, so a run can tell the store moved under it. */
   #seq = 0;
+  #ids = 0;
   readonly #unlisten: () => void;
+  readonly #onRun: (() => void) | undefined;
 
-  constructor(source: SubscriptionSource, onError: (error: unknown) => void) {
+  /** `onRun` is called after every completed run (the store's inspector counts them). */
+  constructor(source: SubscriptionSource, onError: (error: unknown) => void, onRun?: () => void) {
     this.#source = source;
     this.#onError = onError;
+    this.#onRun = onRun;
     this.#unlisten = source.onChange((change) => this.#onChange(change));
   }
 
@@ -62,6 +87,10 @@ export class SubscriptionManager {
     onError?: (error: unknown) => void,
   ): () => void {
     const sub: Subscription = {
+      id: ++this.#ids,
+      runs: 0,
+      fires: 0,
+      errors: 0,
       query,
       onData: onData as (result: unknown) => void,
       onError: onError ?? this.#onError,
@@ -82,6 +111,23 @@ export class SubscriptionManager {
       this.#unindex(sub);
       this.#all.delete(sub);
     };
+  }
+
+  /** The live queries, in subscription order, with what they read and how often they ran. */
+  inspect(): SubscriptionDetail[] {
+    return [...this.#all].map((sub) => ({
+      id: sub.id,
+      label: sub.query.name || String(sub.query).replace(/\s+/g, " ").slice(0, 200),
+      keys: [...sub.reads.keys],
+      ranges: sub.reads.ranges.map((r) => ({
+        prefix: r.prefix,
+        from: r.from,
+        ...(r.to === undefined ? {} : { to: r.to }),
+      })),
+      runs: sub.runs,
+      fires: sub.fires,
+      errors: sub.errors,
+    }));
   }
 
   /** Stops every subscription. */
@@ -134,11 +180,16 @@ export class SubscriptionManager {
         sub.reads = reads;
         this.#index(sub);
         // The store changed while the query ran: its reads may mix two states, so run again.
+        sub.runs++;
         if ((sub.again || seq !== this.#seq) && attempt < MAX_RERUNS) continue;
-        if (failed) sub.onError(result);
-        else if (!sub.hasResult || !deepEqual(sub.result, result)) {
+        this.#onRun?.();
+        if (failed) {
+          sub.errors++;
+          sub.onError(result);
+        } else if (!sub.hasResult || !deepEqual(sub.result, result)) {
           sub.hasResult = true;
           sub.result = result;
+          sub.fires++;
           sub.onData(result);
         }
         return;

@@ -4,6 +4,7 @@ import type { ConnectionState, SyncStatus } from "./status.js";
 import { httpTransport, type FetchLike } from "./http-transport.js";
 import { browserOnlineSignal, onNetworkChange, type OnlineSignal } from "./network-events.js";
 import { SyncClient, type AuthSource, type SyncClientOptions } from "./sync-client.js";
+import type { SyncTap } from "./sync-tap.js";
 import type { Transport } from "./transport.js";
 import { webSocketTransport, type WebSocketConstructor } from "./websocket-transport.js";
 
@@ -49,6 +50,8 @@ export interface SyncContext {
   readonly spaceId: string;
   readonly definition: { readonly schemaVersion: number };
   readonly onError: (error: unknown) => void;
+  /** Hears frames and connection steps (the store's inspector). */
+  readonly tap?: SyncTap;
 }
 
 /** The sync layer as `createStore` drives it (structurally its `SyncConnection`). */
@@ -99,6 +102,7 @@ export function connectToServer(
       transport,
       ...(fallback ? { fallbackTransport: fallback } : {}),
       ...(auth === undefined ? {} : { auth }),
+      ...(context.tap ? { tap: context.tap } : {}),
       onError: (error: SyncedStoreError) => context.onError(error),
     });
     client.start();

@@ -2,6 +2,7 @@ import type { SyncedStoreError } from "../errors.js";
 import type { SyncTarget } from "../store/server-update.js";
 import type { BackoffOptions } from "./backoff.js";
 import type { SyncTimers } from "./timers.js";
+import type { SyncTap } from "./sync-tap.js";
 import type { Transport } from "./transport.js";
 
 /** The credential sent in `connect`: a token, or a function asked on every (re)connect. */
@@ -47,6 +48,8 @@ export interface SyncClientOptions {
    */
   readonly resyncIntervalMs?: number;
   readonly backoff?: BackoffOptions;
+  /** Hears every frame and connection step (the store's inspector). @default none */
+  readonly tap?: SyncTap;
   /** Receives connection and protocol errors (they also show in `status.lastError`). */
   readonly onError?: (error: SyncedStoreError) => void;
 }

@@ -218,6 +218,7 @@ export class SyncClient {
       phase: "opening",
     };
     this.conn = conn;
+    this.options.tap?.connection({ step: "opening", transport: conn.kind });
     this.connectTimer = this.timers.setTimeout(
       () => this.drop("Timed out connecting to the server", conn),
       this.options.connectTimeoutMs ?? 10_000,
@@ -236,6 +237,7 @@ export class SyncClient {
   private async onOpen(conn: Connection): Promise<void> {
     if (conn !== this.conn) return;
     conn.phase = "handshaking";
+    this.options.tap?.connection({ step: "open", transport: conn.kind });
     let auth: string | undefined;
     try {
       auth = typeof this.options.auth === "function" ? await this.options.auth() : this.options.auth;
@@ -267,6 +269,7 @@ export class SyncClient {
       this.drop("The server sent an invalid frame", conn);
       return;
     }
+    this.options.tap?.frame("in", frame, message);
     this.inbox = this.inbox
       .then(() => (conn === this.conn ? this.handle(conn, message) : undefined))
       .catch((error: unknown) => {
@@ -279,6 +282,11 @@ export class SyncClient {
   private onClose(conn: Connection, info: CloseInfo): void {
     if (conn !== this.conn) return;
     this.conn = null;
+    this.options.tap?.connection({
+      step: "closed",
+      transport: conn.kind,
+      detail: `${info.code} ${info.reason}`,
+    });
     this.clearTimer("connectTimer");
     this.clearTimer("pollTimer");
     this.watchdog.stop();
@@ -357,6 +365,11 @@ export class SyncClient {
     this.transports.succeeded(conn.transport);
     this.catchUp.reset(message.version);
     this.tracker.update({ connection: "online", lastError: null });
+    this.options.tap?.connection({
+      step: "connected",
+      transport: conn.kind,
+      detail: `version ${message.version}`,
+    });
     this.refreshPending();
     if (conn.kind === "websocket") this.heartbeat.start();
     else this.schedulePoll();
@@ -398,7 +411,11 @@ export class SyncClient {
   // ---- helpers ----
 
   private send(message: ClientMessage): void {
-    this.conn?.link?.send(encodeMessage(message));
+    const link = this.conn?.link;
+    if (!link) return;
+    const frame = encodeMessage(message);
+    link.send(frame);
+    this.options.tap?.frame("out", frame, message);
   }
 
   private refreshPending(): void {

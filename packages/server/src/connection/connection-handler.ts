@@ -1,4 +1,5 @@
 import {
+  assertNever,
   decodeClientMessage,
   encodeMessage,
   type ActionMessage,
@@ -7,28 +8,15 @@ import {
   type PushMessage,
   type ServerMessage,
   type WireErrorCode,
-} from "@synced-store/core";
-import type { Limits } from "../engine/limits.js";
+} from "@synced-store/core/protocol";
 import type { SpaceConnection } from "../engine/poke-buffer.js";
 import type { PushOutcome } from "../engine/push-group.js";
 import type { Space } from "../engine/space.js";
-import type { Logger } from "../logger.js";
-import type { ServerMetrics } from "../metrics/server-metrics.js";
-import { RateLimiter } from "./rate-limiter.js";
-import type { ConnectionInfo, RequestInfo, ServerHooks } from "./hooks.js";
+import { CloseCode } from "./close-code.js";
+import type { HandlerEnvironment } from "./handler-environment.js";
 import { handshake } from "./handshake.js";
-
-/** What a connection handler needs from the server. */
-export interface HandlerEnvironment {
-  readonly hooks: ServerHooks;
-  readonly limits: Limits;
-  readonly logger: Logger;
-  readonly metrics: ServerMetrics;
-  /** The space with this id, or undefined when no store of that name is served. */
-  space(spaceId: string): Space | undefined;
-  /** Milliseconds clock for rate limiting. */
-  readonly now?: () => number;
-}
+import type { ConnectionInfo, RequestInfo } from "./hooks.js";
+import { RateLimiter } from "./rate-limiter.js";
 
 /** Sends one frame to the peer. */
 export type SendFrame = (frame: string) => void;
@@ -47,17 +35,6 @@ export interface ConnectionHandle {
 
 /** Pushes of one connection queued in its space before the handler waits for their commits. */
 const MAX_PUSHES_IN_FLIGHT = 8;
-
-/** WebSocket close codes the server uses. */
-export const CloseCode = {
-  policy: 1008,
-  serviceRestart: 1012,
-  tooBig: 1009,
-  badRequest: 4400,
-  unauthenticated: 4401,
-  unauthorized: 4403,
-  unknownSpace: 4404,
-} as const;
 
 /**
  * The transport-agnostic connection handler: parses and bounds frames, runs the handshake
@@ -108,6 +85,7 @@ export function connect(
     }
   };
 
+  /** Handles one decoded message; every client message type has its case. */
   const dispatch = async (message: ClientMessage, receivedAt: number): Promise<void> => {
     if (message.type === "ping") return sendMessage({ type: "pong" });
     if (message.type === "connect") {
@@ -126,6 +104,9 @@ export function connect(
         return space.pull(conn, message.base_version);
       case "action":
         return onAction(space, info, message);
+      default:
+        // A message type added to the protocol does not compile until it is handled here.
+        return assertNever(message);
     }
   };
 
@@ -225,7 +206,7 @@ export function connect(
       // Length in UTF-16 units bounds the UTF-8 size from below; count bytes only when it may matter.
       if (
         frame.length > env.limits.maxFrameBytes / 3 &&
-        Buffer.byteLength(frame) > env.limits.maxFrameBytes
+        env.runtime.byteLength(frame) > env.limits.maxFrameBytes
       ) {
         return fail(
           "frame_too_large",

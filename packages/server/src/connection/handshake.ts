@@ -1,12 +1,10 @@
-import type { ConnectedMessage, ConnectMessage, WireErrorCode } from "@synced-store/core";
+import type { ConnectedMessage, ConnectMessage, WireErrorCode } from "@synced-store/core/protocol";
 import type { Rejection } from "../engine/rejection-log.js";
 import type { Space } from "../engine/space.js";
-import type { HandlerEnvironment } from "./connection-handler.js";
-import type { ConnectionInfo, RequestInfo } from "./hooks.js";
 import { isStorableText, utf8Length } from "../util/storable-text.js";
-
-/** Close codes used by the handshake (see `CloseCode`). */
-const CLOSE = { badRequest: 4400, unauthenticated: 4401, unauthorized: 4403, unknownSpace: 4404 } as const;
+import { CloseCode } from "./close-code.js";
+import type { HandlerEnvironment } from "./handler-environment.js";
+import type { ConnectionInfo, RequestInfo } from "./hooks.js";
 
 /** The outcome of a `connect` message. */
 export type HandshakeResult =
@@ -38,14 +36,14 @@ export async function handshake(
     return refuse(
       "unknown_space",
       `No store serves space ${JSON.stringify(spaceId)} (expected "{store}/{instance}")`,
-      CLOSE.unknownSpace,
+      CloseCode.unknownSpace,
     );
   }
   if (message.schema_version !== space.store.schemaVersion) {
     return refuse(
       "unsupported_schema_version",
       `Schema version ${message.schema_version} is not supported; the server runs ${space.store.schemaVersion}. Reload the app.`,
-      CLOSE.badRequest,
+      CloseCode.badRequest,
     );
   }
   if (
@@ -56,7 +54,7 @@ export async function handshake(
     return refuse(
       "bad_message",
       "client_id must be 1 to 200 characters, without U+0000 or lone surrogates",
-      CLOSE.badRequest,
+      CloseCode.badRequest,
     );
   }
   let userId: string | undefined;
@@ -67,11 +65,11 @@ export async function handshake(
     return refuse(
       "unauthenticated",
       `Authentication failed: ${error instanceof Error ? error.message : String(error)}`,
-      CLOSE.unauthenticated,
+      CloseCode.unauthenticated,
     );
   }
   if (userId === undefined || userId.length === 0 || userId.includes("/") || !isStorableText(userId)) {
-    return refuse("unauthenticated", "Authentication failed: no valid user id", CLOSE.unauthenticated);
+    return refuse("unauthenticated", "Authentication failed: no valid user id", CloseCode.unauthenticated);
   }
   let allowed: boolean;
   try {
@@ -81,32 +79,34 @@ export async function handshake(
     allowed = false;
   }
   if (!allowed)
-    return refuse("unauthorized", `User may not use space ${JSON.stringify(spaceId)}`, CLOSE.unauthorized);
+    return refuse(
+      "unauthorized",
+      `User may not use space ${JSON.stringify(spaceId)}`,
+      CloseCode.unauthorized,
+    );
 
-  const head = await space.open();
-  const known = space.state.clients.get(message.client_id);
-  if (known !== undefined && known.userId !== userId) {
-    return refuse("unauthorized", "This client id belongs to another user", CLOSE.unauthorized);
+  const admission = await space.admit({
+    clientId: message.client_id,
+    userId,
+    historyId: message.history_id,
+    baseVersion: message.base_version,
+    lastMutationId: message.last_mutation_id,
+  });
+  if (!admission.ok) {
+    return refuse("unauthorized", "This client id belongs to another user", CloseCode.unauthorized);
   }
-  const lastMutationId = known?.lastMutationId ?? 0;
-  const version = space.state.version;
-  const reset =
-    (message.history_id !== null && message.history_id !== head.historyId) ||
-    message.base_version > version ||
-    message.last_mutation_id > lastMutationId;
-  const missed = reset ? [] : await space.missedRejections(message.client_id, message.last_mutation_id);
   return {
     ok: true,
-    missed,
+    missed: admission.missed,
     space,
     info: { userId, spaceId, clientId: message.client_id },
     connected: {
       type: "connected",
-      history_id: space.state.historyId,
-      version,
-      last_mutation_id: lastMutationId,
+      history_id: admission.historyId,
+      version: admission.version,
+      last_mutation_id: admission.lastMutationId,
     },
-    reset,
+    reset: admission.reset,
   };
 }
 

@@ -1,4 +1,5 @@
-import { SyncedStoreError, ValidationError, type WireMutation } from "@synced-store/core";
+import { SyncedStoreError, ValidationError } from "@synced-store/core";
+import { type WireMutation } from "@synced-store/core/protocol";
 import type { Limits } from "./limits.js";
 import { ServerWriteTransaction } from "./server-transaction.js";
 import type { SpaceState, WriteLayer } from "./space-state.js";

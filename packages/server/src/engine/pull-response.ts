@@ -1,4 +1,5 @@
-import { canRead, type PatchOp, type PullResponseMessage } from "@synced-store/core";
+import { canRead } from "@synced-store/core/internal";
+import { type PatchOp, type PullResponseMessage } from "@synced-store/core/protocol";
 import type { StorageReader } from "../storage/storage.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { WireMutation } from "@synced-store/core";
+import type { WireMutation } from "@synced-store/core/protocol";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
 import type { Limits } from "./limits.js";
 import { processBatch } from "./process-batch.js";

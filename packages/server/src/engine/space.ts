@@ -1,4 +1,5 @@
-import { encodeMessage, SyncedStoreError, type WireMutation } from "@synced-store/core";
+import { encodeMessage, type WireMutation } from "@synced-store/core/protocol";
+import { SyncedStoreError } from "@synced-store/core";
 import type { Logger } from "../logger.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
 import type { SpaceHead, Storage, StorageReader, StorageTransaction } from "../storage/storage.js";
@@ -12,6 +13,8 @@ import type { StoreRuntime } from "./store-runtime.js";
 import { toWireError, toWireErrorCode, type WireError } from "./wire-error.js";
 import { pullResponse } from "./pull-response.js";
 import { RejectionLog, type Rejection } from "./rejection-log.js";
+import { admit, type Admission, type AdmissionRequest } from "./admission.js";
+import type { HostRuntime } from "../runtime/host-runtime.js";
 
 /** What a space needs from the server around it. */
 export interface SpaceEnvironment {
@@ -24,6 +27,8 @@ export interface SpaceEnvironment {
   readonly onCommit: (spaceId: string, version: number) => void;
   /** Tombstones are kept for this many versions; older cookies get a full snapshot. */
   readonly tombstoneRetention: number;
+  /** The host's scheduling (pokes flush on a later turn of the event loop). */
+  readonly runtime: HostRuntime;
 }
 
 /** Rejections kept per client in storage (the newest). */
@@ -38,10 +43,11 @@ const MAX_GROUP_MUTATIONS = 5000;
  * coalesced with the commits that finish in the same task.
  */
 export class Space {
-  readonly state = new SpaceState();
-  readonly connections = new Set<SpaceConnection>();
+  // Only this class touches its state and connections: everything else goes through its methods.
+  private readonly state = new SpaceState();
+  private readonly connections = new Set<SpaceConnection>();
   /** Recent rejections, replayed to clients that reconnect before they heard of them. */
-  readonly rejections = new RejectionLog();
+  private readonly rejections = new RejectionLog();
   readonly #pokes = new PokeBuffer();
   readonly #pushes: PendingPush[] = [];
   /** Arrival times of committed pushes whose poke has not gone out yet. */
@@ -70,6 +76,24 @@ export class Space {
         return head;
       });
     });
+  }
+
+  /**
+   * Opens the space and admits a connecting client: whether its state can be patched or must be
+   * reset, and the rejections it may have missed; a client id of another user is refused.
+   */
+  async admit(request: AdmissionRequest): Promise<Admission> {
+    await this.open();
+    const admitted = admit(this.state, request);
+    if (!admitted.ok) return admitted;
+    if (admitted.reset) return { ...admitted, missed: [] };
+    const missed = await this.missedRejections(request.clientId, request.lastMutationId);
+    return { ...admitted, missed };
+  }
+
+  /** Number of connections attached for pokes. */
+  get connectionCount(): number {
+    return this.connections.size;
   }
 
   /**
@@ -164,7 +188,7 @@ export class Space {
    * Rejections of `clientId` after `afterId` that the client may not have heard of: from storage
    * when it keeps them (they survive restarts and reach other processes), else from memory.
    */
-  async missedRejections(clientId: string, afterId: number): Promise<Rejection[]> {
+  private async missedRejections(clientId: string, afterId: number): Promise<Rejection[]> {
     const known = this.state.clients.get(clientId);
     if (known === undefined || known.lastMutationId <= afterId) return [];
     const stored = await this.env.storage.read(this.id, (r) =>

@@ -1,0 +1,13 @@
+/** WebSocket close codes the server uses. */
+export const CloseCode = {
+  policy: 1008,
+  serviceRestart: 1012,
+  tooBig: 1009,
+  badRequest: 4400,
+  unauthenticated: 4401,
+  unauthorized: 4403,
+  unknownSpace: 4404,
+} as const;
+
+/** One of the server's close codes. */
+export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];

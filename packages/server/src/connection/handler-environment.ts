@@ -1,0 +1,20 @@
+import type { Limits } from "../engine/limits.js";
+import type { Space } from "../engine/space.js";
+import type { Logger } from "../logger.js";
+import type { ServerMetrics } from "../metrics/server-metrics.js";
+import type { HostRuntime } from "../runtime/host-runtime.js";
+import type { ServerHooks } from "./hooks.js";
+
+/** What a connection handler needs from the server. */
+export interface HandlerEnvironment {
+  readonly hooks: ServerHooks;
+  readonly limits: Limits;
+  readonly logger: Logger;
+  readonly metrics: ServerMetrics;
+  /** The host's byte counting (frame limits). */
+  readonly runtime: HostRuntime;
+  /** The space with this id, or undefined when no store of that name is served. */
+  space(spaceId: string): Space | undefined;
+  /** Milliseconds clock for rate limiting. */
+  readonly now?: () => number;
+}
