@@ -179,6 +179,9 @@ export class Space {
         this.#committed(version, writes, clients);
       }
       group.forEach((p, i) => p.resolve(outcomes[i]!));
+      // Queued after the outcomes' handlers: a client hears of its rejected mutation before the
+      // poke that acknowledges it (else its `confirmed` would resolve).
+      if (version !== undefined) this.#scheduleFlush();
     } catch (error) {
       for (const p of group) p.reject(error);
     }
@@ -264,6 +267,7 @@ export class Space {
           return next;
         });
         this.#committed(version, writes, new Map());
+        this.#scheduleFlush();
         return { ok: true, result };
       } catch (error) {
         this.env.metrics.actionsFailed++;
@@ -333,16 +337,18 @@ export class Space {
     this.state.apply(version, writes, clients);
     this.env.metrics.commits++;
     this.#pokes.add(version, version, writes, clients);
-    this.#scheduleFlush();
     this.env.onCommit(this.id, version);
   }
 
+  /**
+   * Pokes what was committed, on a microtask: after the commits that settle in this same task (a
+   * group commit settles many) and the handlers already queued, and no later. Waiting for the
+   * next turn of the event loop would make every peer wait behind whatever frames arrive
+   * meanwhile.
+   */
   #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    // Once the commits that finish in this same task are in (a group commit settles many), and
-    // no later: waiting for the next turn of the event loop would make every peer wait behind
-    // whatever frames arrive meanwhile.
     queueMicrotask(() => this.#flush());
   }
 
