@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { SyncServer } from "../sync-server.js";
 import { createAdminHandler } from "./admin-handler.js";
+import { watchEventLoopLag } from "./event-loop-lag.js";
 import { createHttpHandler } from "./http-adapter.js";
 import { pathOf } from "./request-info.js";
 import { attachWebSocket, type WebSocketOptions } from "./ws-adapter.js";
@@ -55,6 +56,7 @@ export function attach(
           token: adminToken,
           ...(options.adminPath ? { path: options.adminPath } : {}),
         });
+  const stopLagWatch = watchEventLoopLag(server.metrics);
   httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
     void route(req, res).catch((error: unknown) => {
       server.logger.error("HTTP request failed", { url: req.url, error: String(error) });
@@ -82,6 +84,7 @@ export function attach(
   }
   return () =>
     new Promise((resolve) => {
+      stopLagWatch();
       for (const ws of wss.clients) ws.terminate();
       wss.close(() => resolve());
     });
