@@ -1,10 +1,10 @@
 import type { AnyStore } from "@synced-store/core";
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, type ComponentType } from "react";
 
 // Behind `import.meta.env.DEV`, which a production build replaces with `false`: the import is
 // then dead code, and the bundle holds nothing of the devtools (checked by bundle.e2e.ts).
 const Devtools = import.meta.env.DEV
-  ? lazy(() =>
+  ? lazy<ComponentType<{ stores: readonly AnyStore[] }>>(() =>
       import("@synced-store/devtools").then(
         (m) => ({ default: m.SyncedStoreDevtools }),
         // Loading it failed (offline before it was ever loaded): the app runs on without it.
