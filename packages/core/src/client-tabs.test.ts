@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { Store } from "./client-types.js";
-import { createStore, type SyncConnection } from "./client.js";
+import { createStore } from "./client.js";
+import type { SyncConnection } from "./sync/sync-layer.js";
 import { memoryPersistence } from "./persistence/memory-persistence.js";
 import { defineStore } from "./schema/define-store.js";
 import type { SyncTarget } from "./store/server-update.js";

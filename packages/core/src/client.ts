@@ -13,51 +13,18 @@ import { OfflineError, SyncedStoreError, ValidationError, type MutationRejectedE
 import type { PersistenceProvider } from "./kv/persistence.js";
 import { memoryPersistence } from "./persistence/memory-persistence.js";
 import { PresenceChannel } from "./presence/presence-channel.js";
-import type { PresenceLink } from "./presence/presence-link.js";
 import type { AnyStoreDefinition, PresenceOf } from "./schema/define-store.js";
 import { Inspector } from "./inspect/store-inspector.js";
 import { LocalStore } from "./store/local-store.js";
 import type { PeerTarget } from "./store/peer-target.js";
 import { linkTabs, type TabOptions } from "./tabs/link-tabs.js";
-import type { SyncTarget } from "./store/server-update.js";
 import type { ReadTransaction } from "./store/transaction.js";
 import { SubscriptionManager } from "./subscriptions/subscription-manager.js";
 import { WatchRegistry } from "./subscriptions/watch-registry.js";
-import type { ConnectionState, SyncStatus } from "./sync/status.js";
-import type { SyncTap } from "./sync/sync-tap.js";
+import type { ConnectionStatus, SyncStatus } from "./sync/status.js";
+import type { SyncConnector } from "./sync/sync-layer.js";
 import { Listeners } from "./util/listeners.js";
 import { silentLogger, type Logger } from "./util/logger.js";
-
-/** The sync layer's side of the status: what only it knows. */
-export interface ConnectionStatus {
-  readonly connection: ConnectionState;
-  readonly lastError: SyncStatus["lastError"];
-  /** @default `connection === "online" && pendingCount > 0` */
-  readonly syncing?: boolean;
-}
-
-/** What a sync layer hands back to `createStore` once attached to a store. */
-export interface SyncConnection {
-  status(): ConnectionStatus;
-  /** Calls `listener` whenever `status()` may have changed. */
-  onStatusChange(listener: () => void): () => void;
-  /** Runs a server-only action; rejects with `OfflineError` when it cannot reach the server. */
-  action(name: string, args: unknown): Promise<unknown>;
-  /** Disconnects and stops reconnecting. */
-  close(): Promise<void>;
-}
-
-/** What `connect` receives beside the store it drives. */
-export interface ConnectContext {
-  readonly spaceId: string;
-  readonly definition: AnyStoreDefinition;
-  readonly logger: Logger;
-  readonly onError: (error: unknown) => void;
-  /** The store's presence channel, for the sync layer to carry. */
-  readonly presence: PresenceLink;
-  /** Hears every frame and connection step, for `store.inspect()`; calling it is cheap when nobody inspects. */
-  readonly tap: SyncTap;
-}
 
 /** Options of `createStore`. */
 export interface CreateStoreOptions {
@@ -70,7 +37,7 @@ export interface CreateStoreOptions {
   /** Where state survives restarts. @default a fresh in-memory provider (nothing survives) */
   readonly persistence?: PersistenceProvider;
   /** Attaches a sync layer. Without one the store stays offline and actions reject. */
-  readonly connect?: (target: SyncTarget, context: ConnectContext) => SyncConnection;
+  readonly connect?: SyncConnector;
   /**
    * Keeps this store coherent with the other tabs of this browser showing the same space for the
    * same user, also offline: a mutation in one tab shows in the others at once, and the queue of a
@@ -157,10 +124,12 @@ export function createStore<D extends AnyStoreDefinition>(
 
   const statusListeners = new Listeners<[SyncStatus]>();
   let status = computeStatus();
+  // The one place the status is put together: the sync layer's connection and error, this
+  // store's pending count, and `syncing` derived from both.
   function computeStatus(): SyncStatus {
     const c = connection?.status() ?? OFFLINE;
     const pendingCount = local.pendingCount();
-    const syncing = c.syncing ?? (c.connection === "online" && pendingCount > 0);
+    const syncing = c.connection === "online" && pendingCount > 0;
     return { connection: c.connection, pendingCount, syncing, lastError: c.lastError };
   }
   function refreshStatus(): void {

@@ -28,17 +28,14 @@ export type { PresenceLink } from "./presence/presence-link.js";
 export type * from "./store/transaction.js";
 export type * from "./store/server-update.js";
 export type * from "./sync/status.js";
+export type * from "./sync/sync-layer.js";
 export type * from "./client-types.js";
 export type * from "./inspect/inspection.js";
 export * from "./client.js";
 export type * from "./kv/persistence.js";
 export { memoryPersistence, MemoryPersistenceProvider } from "./persistence/memory-persistence.js";
 export { silentLogger, type Logger } from "./util/logger.js";
-export {
-  connectToServer,
-  type ServerConnectionOptions,
-  type ServerConnection,
-} from "./sync/connect-to-server.js";
+export { connectToServer, type ServerConnectionOptions } from "./sync/connect-to-server.js";
 export type { AuthSource } from "./sync/sync-client-options.js";
 export type * from "./sync/transport.js";
 export {

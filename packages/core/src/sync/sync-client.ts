@@ -10,7 +10,7 @@ import { PresenceSender } from "./presence-sender.js";
 import { PushScheduler } from "./push-scheduler.js";
 import { ResyncWatchdog } from "./resync-watchdog.js";
 import { serverErrorAction } from "./server-error-policy.js";
-import type { SyncStatus } from "./status.js";
+import type { ConnectionStatus } from "./status.js";
 import { StatusTracker } from "./status-tracker.js";
 import type { SyncClientOptions } from "./sync-client-options.js";
 import { systemTimers, type SyncTimers, type TimerHandle } from "./timers.js";
@@ -130,19 +130,16 @@ export class SyncClient {
         send: (message) => this.send(message),
         intervalMs: options.presenceIntervalMs,
       });
-    this.unsubscribePending = this.target.onPendingAdded(() => {
-      this.refreshPending();
-      this.pushes.schedule();
-    });
+    this.unsubscribePending = this.target.onPendingAdded(() => this.pushes.schedule());
   }
 
-  /** Current sync status. */
-  get status(): SyncStatus {
+  /** Current connection status (the store adds its pending count). */
+  get status(): ConnectionStatus {
     return this.tracker.status;
   }
 
   /** Calls `listener` on every status change; returns an unsubscribe. */
-  onStatusChange(listener: (status: SyncStatus) => void): () => void {
+  onStatusChange(listener: (status: ConnectionStatus) => void): () => void {
     return this.tracker.subscribe(listener);
   }
 
@@ -156,7 +153,6 @@ export class SyncClient {
     if (this.running || this.disposed) return;
     this.running = true;
     this.fatal = null;
-    this.refreshPending();
     this.tracker.update({ connection: "connecting" });
     void this.target.ready.then(
       () => this.connect(),
@@ -346,9 +342,7 @@ export class SyncClient {
         return this.onConnected(conn, message);
       case "poke":
       case "pull_response":
-        await this.catchUp.apply(message);
-        this.refreshPending();
-        return;
+        return this.catchUp.apply(message);
       case "mutation_error":
         if (message.client_id === this.target.clientId) {
           this.target.recordRejection(message.mutation_id, message.code, message.message);
@@ -388,7 +382,6 @@ export class SyncClient {
       transport: conn.kind,
       detail: `version ${message.version}`,
     });
-    this.refreshPending();
     if (conn.kind === "websocket") this.heartbeat.start();
     else this.schedulePoll();
     this.watchdog.start();
@@ -436,10 +429,6 @@ export class SyncClient {
     const frame = encodeMessage(message);
     link.send(frame);
     this.options.tap?.frame("out", frame, message);
-  }
-
-  private refreshPending(): void {
-    this.tracker.update({ pendingCount: this.target.pendingCount() });
   }
 
   private report(error: SyncedStoreError): void {

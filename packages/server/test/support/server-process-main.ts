@@ -2,8 +2,9 @@
  * A sync server process for the scale-out tests and benchmarks: the test store on PostgreSQL,
  * with a PostgreSQL or Redis bus, on a free loopback port. Configured by environment:
  * DATABASE_URL (required), BUS ("postgres" | "redis", default postgres), REDIS_URL, REDIS_PREFIX,
- * POLL_MS (bus poll interval), STORE ("test": the server test store, "notes": the e2e notes store),
- * PRESENCE_HEARTBEAT_MS and PRESENCE_LEASE_MS (presence between processes).
+ * POLL_MS (bus poll interval), MAX_CONNECTIONS (PostgreSQL pool size, default 4), STORE ("test":
+ * the server test store, "notes": the e2e notes store), PRESENCE_HEARTBEAT_MS and
+ * PRESENCE_LEASE_MS (presence between processes).
  * Prints `READY <port>` once it listens; SIGTERM closes it cleanly.
  */
 import { listen } from "../../src/node.js";
@@ -12,6 +13,7 @@ import { createRedisBus } from "../../src/redis.js";
 import { createSyncServer } from "../../src/sync-server.js";
 import { testStore } from "../../src/test-support/test-store.js";
 import { notesStore } from "../e2e/notes-definition.js";
+import { heapEndpoint } from "./heap-endpoint.js";
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) throw new Error("DATABASE_URL is required");
@@ -19,7 +21,7 @@ const report = (error: unknown) => process.stderr.write(`server-process: ${Strin
 
 const storage = await openPostgresStorage({
   connectionString: databaseUrl,
-  maxConnections: 4,
+  maxConnections: Number(process.env.MAX_CONNECTIONS ?? 4),
   onError: report,
 });
 const bus =
@@ -43,7 +45,7 @@ const server = createSyncServer({
     leaseMs: Number(process.env.PRESENCE_LEASE_MS ?? 10_000),
   },
 });
-const running = await listen(server, { port: 0, pingIntervalMs: 0 });
+const running = await listen(server, { port: 0, pingIntervalMs: 0, fallback: heapEndpoint });
 process.stdout.write(`READY ${running.port}\n`);
 
 process.once("SIGTERM", () => {
