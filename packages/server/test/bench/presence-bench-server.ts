@@ -1,6 +1,6 @@
 /**
  * The server process of `presence.bench.ts`: the cursor store on SQLite, on a free loopback port,
- * counting what reaches storage. Prints `READY <port>`; answers `{ cpu, commits, keys }` to any
+ * counting what reaches storage (PRESENCE_INTERVAL_MS sets the presence frame interval). Prints `READY <port>`; answers `{ cpu, commits, keys }` to any
  * IPC message (CPU in µs since start, write transactions that committed, keys they wrote).
  */
 import { mkdtempSync } from "node:fs";
@@ -41,6 +41,9 @@ const server = createSyncServer({
   storage,
   authenticate: ({ auth }) => auth,
   limits: { messagesPerSecond: 1000 },
+  ...(process.env.PRESENCE_INTERVAL_MS
+    ? { presence: { intervalMs: Number(process.env.PRESENCE_INTERVAL_MS) } }
+    : {}),
 });
 const running = await listen(server, { port: 0 });
 process.on("message", () => {
