@@ -129,8 +129,9 @@ describe("whiteboard presence in Chromium: cursors, avatars, who edits which not
 
   it("saves a screenshot with two users active", async () => {
     // Everything it shows it sets up itself: it runs alone as well (`-t screenshot`).
-    const note = await create(ada.page, "Sticky note");
     await create(bob.page, "Ellipse");
+    // Made last, so the note is drawn on top of any shape placed where it lands.
+    const note = await create(ada.page, "Sticky note");
     await converged(ada.page, bob.page);
     await bob.page.bringToFront();
     await bob.page.locator(`[data-id="${note}"]`).dblclick();
