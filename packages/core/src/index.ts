@@ -51,3 +51,7 @@ export { memoryTabLocks, type TabLocks, type ReleaseLock } from "./tabs/tab-lock
 export { webTabLocks, type LockManagerLike } from "./tabs/web-tab-locks.js";
 export { memoryClientRegistry, type ClientRegistry } from "./tabs/client-registry.js";
 export { browserOnlineSignal, type OnlineSignal } from "./sync/network-events.js";
+export type * from "./schema/upgrades.js";
+export { RETIRED_MUTATION } from "./schema/upgrades.js";
+export { upgradeMutation, type MutationUpgrade } from "./schema/upgrade-mutation.js";
+export { upgradeEntries, downgradeValue, hasDowngrades } from "./schema/upgrade-values.js";
