@@ -112,6 +112,7 @@ export function createStore<D extends AnyStoreDefinition>(
     linkTabs({
       tabs,
       name: `${spaceId}/${options.userId}`,
+      version: definition.version,
       openPersistence: (clientId) => provider.open(`${spaceId}/${options.userId}/${clientId}`),
       openOrphan: (clientId, peers) =>
         createStore(definition, { ...untabbed, persistence: provider, clientId, peers }),
