@@ -136,7 +136,7 @@ describe("createStore with tabs", () => {
   it("keeps tabs of different app versions apart: no shared pending mutations, no queue taken by an older tab", async () => {
     const { server, openTab } = browser();
     const one = (await openTab()) as Store<typeof def>;
-    const two = (await openTab(defV2)) as Store<typeof defV2>;
+    const two = (await openTab(defV2)) as unknown as Store<typeof defV2>;
     await one.mutate.put({ k: "a", v: 1 });
     await two.mutate.set({ k: "b", v: 2 });
     await two.mutate.add({ k: "n", by: 5 });

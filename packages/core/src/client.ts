@@ -21,7 +21,7 @@ import type { SyncTarget } from "./store/server-update.js";
 import type { ReadTransaction } from "./store/transaction.js";
 import { SubscriptionManager } from "./subscriptions/subscription-manager.js";
 import { WatchRegistry } from "./subscriptions/watch-registry.js";
-import type { ConnectionState, SyncStatus } from "./sync/status.js";
+import type { ConnectionState, SyncStatus, UpdateNeeded } from "./sync/status.js";
 import type { SyncTap } from "./sync/sync-tap.js";
 import { Listeners } from "./util/listeners.js";
 import { silentLogger, type Logger } from "./util/logger.js";
@@ -32,6 +32,8 @@ export interface ConnectionStatus {
   readonly lastError: SyncStatus["lastError"];
   /** @default `connection === "online" && pendingCount > 0` */
   readonly syncing?: boolean;
+  /** Set when the server no longer serves this app's version. @default null */
+  readonly updateNeeded?: UpdateNeeded | null;
 }
 
 /** What a sync layer hands back to `createStore` once attached to a store. */
@@ -89,6 +91,12 @@ export interface CreateStoreOptions {
    * instead of from its first call. @default false
    */
   readonly inspect?: boolean;
+  /**
+   * Called once `status.updateNeeded` is set: the server no longer serves this app's version,
+   * or this browser holds data of a newer version. Show "a new version is available, reload".
+   * @default none (the status still shows it)
+   */
+  readonly onUpdateNeeded?: (info: UpdateNeeded) => void;
 }
 
 const OFFLINE: ConnectionStatus = { connection: "offline", lastError: null };
@@ -141,12 +149,15 @@ export function createStore<D extends AnyStoreDefinition>(
   const unlinkPeers = (tabLink?.peers ?? options.peers)?.(local);
 
   const statusListeners = new Listeners<[SyncStatus]>();
+  /** Set when persisted state is of a newer version than this app (the store cannot load it). */
+  let localUpdateNeeded: UpdateNeeded | null = null;
   let status = computeStatus();
   function computeStatus(): SyncStatus {
     const c = connection?.status() ?? OFFLINE;
     const pendingCount = local.pendingCount();
     const syncing = c.syncing ?? (c.connection === "online" && pendingCount > 0);
-    return { connection: c.connection, pendingCount, syncing, lastError: c.lastError };
+    const updateNeeded = localUpdateNeeded ?? c.updateNeeded ?? null;
+    return { connection: c.connection, pendingCount, syncing, lastError: c.lastError, updateNeeded };
   }
   function refreshStatus(): void {
     const next = computeStatus();
@@ -154,15 +165,24 @@ export function createStore<D extends AnyStoreDefinition>(
       next.connection === status.connection &&
       next.pendingCount === status.pendingCount &&
       next.syncing === status.syncing &&
-      next.lastError === status.lastError
+      next.lastError === status.lastError &&
+      next.updateNeeded === status.updateNeeded
     )
       return;
+    const newlyNeeded = next.updateNeeded !== null && status.updateNeeded === null;
     status = next;
     statusListeners.emit(onError, status);
+    if (newlyNeeded && next.updateNeeded !== null) options.onUpdateNeeded?.(next.updateNeeded);
   }
   local.onPendingCountChange(refreshStatus);
   connection?.onStatusChange(refreshStatus);
-  void local.ready.then(refreshStatus, onError);
+  void local.ready.then(refreshStatus, (error: unknown) => {
+    if (error instanceof SyncedStoreError && error.code === "persisted_version_ahead") {
+      localUpdateNeeded = { reason: "persisted_newer", clientVersion: definition.version, message: error.message };
+      refreshStatus();
+    }
+    onError(error);
+  });
   inspector.attach({
     spaceId,
     userId: options.userId,

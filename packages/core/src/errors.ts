@@ -16,7 +16,6 @@ export type SyncedStoreErrorCode =
   | "offline"
   | "closed"
   | "protocol_error"
-  | "unsupported_schema_version"
   | "mutator_retired"
   | "update_needed"
   | "server_version_behind"

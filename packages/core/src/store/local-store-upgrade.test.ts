@@ -146,7 +146,7 @@ describe("LocalStore opened under a newer definition", () => {
       keys: { "todos/*": z.object({ id: z.string(), text: z.string(), done: z.boolean(), priority: z.string() }), counter: z.number() },
       // No values upgrade given: v1 todos lack `priority`.
       upgrades: { 2: { mutators: todoV2.upgrades[2]?.mutators ?? {} } },
-    }).mutators(todoV2.mutatorDefs);
+    }).mutators(todoV2.mutatorDefs as never);
     const s = open(strict, provider.open("p"));
     await s.ready;
     expect(base(s)).toEqual({});

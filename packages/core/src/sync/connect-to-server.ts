@@ -56,7 +56,12 @@ export interface SyncContext {
 
 /** The sync layer as `createStore` drives it (structurally its `SyncConnection`). */
 export interface ServerConnection {
-  status(): { connection: ConnectionState; lastError: SyncStatus["lastError"]; syncing?: boolean };
+  status(): {
+    connection: ConnectionState;
+    lastError: SyncStatus["lastError"];
+    syncing?: boolean;
+    updateNeeded?: SyncStatus["updateNeeded"];
+  };
   onStatusChange(listener: () => void): () => void;
   action(name: string, args: unknown): Promise<unknown>;
   close(): Promise<void>;

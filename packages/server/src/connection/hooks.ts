@@ -21,6 +21,8 @@ export interface ConnectionInfo {
   readonly userId: string;
   readonly spaceId: string;
   readonly clientId: string;
+  /** The version of the store definition the client runs (its `schema_version`). */
+  readonly schemaVersion: number;
 }
 
 /** The server's hooks; every one may be async. */

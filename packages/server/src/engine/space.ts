@@ -1,4 +1,11 @@
-import { encodeMessage, SyncedStoreError, type WireMutation } from "@synced-store/core";
+import {
+  downgradeValue,
+  encodeMessage,
+  hasDowngrades,
+  SyncedStoreError,
+  type Upgrades,
+  type WireMutation,
+} from "@synced-store/core";
 import type { Logger } from "../logger.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
 import type { SpaceHead, Storage, StorageReader, StorageTransaction } from "../storage/storage.js";
@@ -49,6 +56,8 @@ export class Space {
   private readonly rejections = new RejectionLog();
   readonly #pokes = new PokeBuffer();
   readonly #pushes: PendingPush[] = [];
+  /** How clients of each older version read values, made once per version (see `readableFor`). */
+  readonly #readable = new Map<number, ((key: string, value: unknown) => unknown) | undefined>();
   #drainQueued = false;
   #flushScheduled = false;
 
@@ -88,6 +97,22 @@ export class Space {
     return { ...admitted, missed };
   }
 
+  /**
+   * How a client of `schemaVersion` reads values: through the `down` upgrades between it and the
+   * server's version, or as they are (undefined) when none applies.
+   */
+  readonly #readableFor = (schemaVersion: number) => {
+    if (!this.#readable.has(schemaVersion)) {
+      const { upgrades, version } = this.store;
+      const needed = schemaVersion < version && hasDowngrades(upgrades, version, schemaVersion);
+      this.#readable.set(
+        schemaVersion,
+        needed ? readableAt(upgrades, version, schemaVersion, this.env.logger) : undefined,
+      );
+    }
+    return this.#readable.get(schemaVersion);
+  };
+
   /** Number of connections attached for pokes. */
   get connectionCount(): number {
     return this.connections.size;
@@ -98,9 +123,14 @@ export class Space {
    * while an earlier group runs (from any connection of the space) commit together in one
    * storage transaction and one version, so many small pushes cost one commit.
    */
-  push(userId: string, clientId: string, mutations: readonly WireMutation[]): Promise<PushOutcome> {
+  push(
+    userId: string,
+    clientId: string,
+    mutations: readonly WireMutation[],
+    schemaVersion = this.store.version,
+  ): Promise<PushOutcome> {
     return new Promise((resolve, reject) => {
-      this.#pushes.push({ userId, clientId, mutations, resolve, reject });
+      this.#pushes.push({ userId, clientId, schemaVersion, mutations, resolve, reject });
       this.#scheduleDrain();
     });
   }
@@ -182,7 +212,7 @@ export class Space {
   pull(conn: SpaceConnection, baseVersion: number): Promise<void> {
     return this.#run(async () => {
       const message = await this.env.storage.read(this.id, (r) =>
-        pullResponse(r, conn.userId, baseVersion, conn.resetPending),
+        pullResponse(r, conn.userId, baseVersion, conn.resetPending, this.#readableFor(conn.schemaVersion)),
       );
       this.env.metrics.pulls++;
       conn.resetPending = false;
@@ -326,7 +356,7 @@ export class Space {
 
   #flush(): void {
     this.#flushScheduled = false;
-    const waited = this.#pokes.flush(this.connections);
+    const waited = this.#pokes.flush(this.connections, this.#readableFor);
     if (waited !== undefined) this.env.metrics.observePokeLatency(waited);
   }
 }
@@ -335,4 +365,16 @@ function toKeyWrites(writes: WriteLayer) {
   return [...writes].map(([key, value]) =>
     value === DELETED ? { key, deleted: true as const } : { key, deleted: false as const, value },
   );
+}
+
+/** Values as a client of version `to` reads them; a `down` that throws leaves the value as it is. */
+function readableAt(upgrades: Upgrades, from: number, to: number, logger: Logger) {
+  return (key: string, value: unknown): unknown => {
+    try {
+      return downgradeValue(upgrades, from, to, key, value);
+    } catch (error) {
+      logger.error("downgrading a value for an older client failed", { key, to, error: String(error) });
+      return value;
+    }
+  };
 }
