@@ -20,6 +20,7 @@ import { toWireError, toWireErrorCode, type WireError } from "./wire-error.js";
 import { pullResponse } from "./pull-response.js";
 import { RejectionLog, type Rejection } from "./rejection-log.js";
 import { admit, type Admission, type AdmissionRequest } from "./admission.js";
+import { migrateSpace, type SpaceMigration } from "./migrate-space.js";
 import type { HostRuntime } from "../runtime/host-runtime.js";
 
 /** What a space needs from the server around it. */
@@ -67,21 +68,44 @@ export class Space {
     private readonly env: SpaceEnvironment,
   ) {}
 
-  /** Loads the space (creating it when new) and returns its head. */
+  /**
+   * Loads the space and returns its head. A new space is created; one whose data is of an older
+   * version of the store is first migrated, in a transaction of its own (see `migrateSpace`).
+   */
   open(): Promise<SpaceHead> {
     return this.#run(async () => {
       const existing = await this.env.storage.read(this.id, async (r) => {
         const head = await r.head();
-        if (head !== undefined) await this.#catchUp(r, head);
+        if (head !== undefined && head.schemaVersion === this.store.version) await this.#catchUp(r, head);
         return head;
       });
-      if (existing !== undefined) return existing;
-      return this.env.storage.transact(this.id, async (tx) => {
-        const head = await tx.head();
-        await this.#catchUp(tx, head);
-        return head;
+      if (existing !== undefined && existing.schemaVersion === this.store.version) return existing;
+      const migration = await this.env.storage.transact(this.id, async (tx) => {
+        const result = await migrateSpace(tx, this.store, this.id);
+        await this.#catchUp(tx, result.head);
+        return result;
       });
+      this.#reportMigration(migration);
+      return migration.head;
     });
+  }
+
+  #reportMigration(migration: SpaceMigration): void {
+    if (migration.kind === "newer") {
+      this.env.logger.warn("space data is of a newer store version than this server's; serving it as it is", {
+        space: this.id,
+        dataVersion: migration.dataVersion,
+        serverVersion: this.store.version,
+      });
+    } else if (migration.kind === "migrated") {
+      this.env.logger.info("space migrated", {
+        space: this.id,
+        from: migration.from,
+        to: this.store.version,
+        keys: migration.writes,
+      });
+      if (migration.committedAt !== undefined) this.env.onCommit(this.id, migration.committedAt);
+    }
   }
 
   /**
