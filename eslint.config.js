@@ -26,4 +26,21 @@ export default tseslint.config(
     ],
     rules: { "no-console": "off", "@typescript-eslint/no-floating-promises": "off" },
   },
+  {
+    // Apps use the public surface; engine internals and the wire protocol are for the packages.
+    files: ["apps/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@synced-store/core/internal", "@synced-store/core/protocol"],
+              message: "Apps import from @synced-store/core (and /idb, /testing); internals may change.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -55,7 +55,7 @@ describe("todo app in Chromium, tabs of one browser", () => {
     await todo(second, "Seed").waitFor(WAIT);
 
     const bob = await signIn(await browser.newContext(), "Bob");
-    await bob.getByRole("button", { name: "Tabs" }).click(WAIT);
+    await bob.getByRole("button", { name: "Tabs", exact: true }).click(WAIT);
     await todo(bob, "Seed").waitFor(WAIT);
 
     try {

@@ -6,6 +6,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOO_LONG_MESSAGE } from "../server/server-definition.js";
 import { startTodoServer, type RunningTodoServer } from "../server/start-server.js";
+import { expectNoSeriousA11yViolations } from "../../e2e-kit/axe.js";
 import { launchChromium, type TestBrowser } from "../../e2e-kit/chromium.js";
 import { recordSyncFrames, type FrameRecorder } from "../../e2e-kit/frame-recorder.js";
 import { screenshotDir } from "../../e2e-kit/screenshot-dir.js";
@@ -70,14 +71,14 @@ describe("todo app in Chromium, two users", () => {
     await addTodo(ada.page, "Milk");
     await addTodo(ada.page, "Bread");
 
-    await bob.page.getByRole("button", { name: "Groceries" }).click(WAIT);
+    await bob.page.getByRole("button", { name: "Groceries", exact: true }).click(WAIT);
     await todo(bob.page, "Bread").waitFor(WAIT);
     expect(await texts(bob.page)).toEqual(["Milk", "Bread"]);
 
     await bob.page.getByLabel("Done: Milk").check();
     await ada.page.locator('[aria-label="Done: Milk"]:checked').waitFor(WAIT);
 
-    await todo(bob.page, "Bread").getByRole("button", { name: "Move up" }).click();
+    await bob.page.getByRole("button", { name: "Move “Bread” up" }).click();
     await ada.page.waitForFunction(
       () =>
         [...document.querySelectorAll("[data-testid=todo] .text")].map((e) => e.textContent).join() ===
@@ -137,7 +138,7 @@ describe("todo app in Chromium, two users", () => {
     expect(await toast.textContent()).toContain(TOO_LONG_MESSAGE);
     await todo(ada.page, "Remember:").waitFor({ state: "detached", ...WAIT });
     expect(await todo(bob.page, "Remember:").count()).toBe(0);
-    await toast.getByRole("button", { name: "Dismiss" }).click();
+    await toast.getByRole("button", { name: /Dismiss/ }).click();
   });
 
   it("lets both users edit while one is offline, then converges", async () => {
@@ -148,7 +149,7 @@ describe("todo app in Chromium, two users", () => {
     expect(Number(await ada.page.getByTestId("sync").getAttribute("data-pending"))).toBeGreaterThan(0);
     await addTodo(bob.page, "Jam");
     await todo(bob.page, "Sourdough bread").getByRole("checkbox").check();
-    await todo(ada.page, "Sourdough bread").getByRole("button", { name: "Delete" }).click();
+    await ada.page.getByRole("button", { name: "Delete “Sourdough bread”" }).click();
 
     await ada.context.setOffline(false);
     await syncState(ada.page, "online");
@@ -233,6 +234,8 @@ describe("todo app in Chromium, two users", () => {
     await expect
       .poll(() => bob.page.getByTestId("activity").textContent(), WAIT)
       .toContain("Plan the picnic");
+    await expectNoSeriousA11yViolations(ada.page);
+    await expectNoSeriousA11yViolations(bob.page);
     await mkdir(screenshotDir, { recursive: true });
     await browser.screenshotSideBySide(
       [

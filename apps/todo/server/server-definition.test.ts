@@ -18,9 +18,9 @@ const sync = createTodoSyncServer(createMemoryStorage());
 let running: RunningServer;
 const stores: Array<Store<TodoDefinition>> = [];
 
-function open(userId: string): Store<TodoDefinition> {
+function open(userId: string, space = "list-1"): Store<TodoDefinition> {
   const store = createStore(todo, {
-    space: "list-1",
+    space,
     userId,
     connect: connectToServer({
       url: running.url,
@@ -45,6 +45,18 @@ function until<T>(
       clearTimeout(timer);
       queueMicrotask(() => off());
       resolve(value);
+    });
+  });
+}
+
+/** Resolves once the store is connected (actions need a connection). */
+function online(store: Store<TodoDefinition>): Promise<void> {
+  return new Promise((resolve) => {
+    if (store.status.connection === "online") return resolve();
+    const off = store.onStatusChange((status) => {
+      if (status.connection !== "online") return;
+      off();
+      resolve();
     });
   });
 }
@@ -119,5 +131,51 @@ describe("todo server definition, over a real server", () => {
     expect(await bob.query((tx) => tx.scan({ prefix: "$$pu/" }))).toEqual([
       { key: "$$pu/bob/filter", value: "active" },
     ]);
+  });
+
+  it("deletes a list's data for everyone, leaves a tombstone, and refuses later edits", async () => {
+    const ada = open("ada", "doomed");
+    const bob = open("bob", "doomed");
+    await (
+      await ada.mutate.addTodo({ id: "t1", text: "Milk", order: 1, createdAt: 1 })
+    ).confirmed;
+    await (
+      await bob.mutate.setFilter("done")
+    ).confirmed;
+
+    expect(await ada.action.purgeList({ name: "Doomed" })).toEqual({ removedTodos: 1 });
+    const tombstone = await until(
+      bob,
+      (tx) => tx.get("deleted"),
+      (t) => t !== undefined,
+    );
+    expect(tombstone).toMatchObject({ name: "Doomed", by: "ada" });
+    expect(await bob.query((tx) => tx.scan())).toEqual([{ key: "deleted", value: tombstone }]);
+    expect(await ada.action.activity({ limit: 5 })).toEqual({ stats: { added: 0, cleared: 0 }, recent: [] });
+
+    const late = await bob.mutate.addTodo({ id: "t2", text: "Too late", order: 2, createdAt: 2 });
+    const error = await late.confirmed.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((error as MutationRejectedError).message).toContain("The list “Doomed” was deleted by ada");
+  });
+
+  it("makes one first list however many new users arrive at once", async () => {
+    const ada = open("ada", "lists");
+    const bob = open("bob", "lists");
+    await Promise.all([online(ada), online(bob)]);
+    const [a, b] = await Promise.all([
+      ada.action.openFirstList({ id: "first-a", name: "My list", createdAt: 10 }),
+      bob.action.openFirstList({ id: "first-b", name: "My list", createdAt: 11 }),
+    ]);
+    expect([a.id, b.id]).toEqual([a.id, a.id]);
+    expect([a.created, b.created].filter(Boolean)).toHaveLength(1);
+    const lists = await until(
+      bob,
+      async (tx) => (await tx.scan({ prefix: "lists/" })).map((e) => e.key),
+      (keys) => keys.length > 0,
+    );
+    expect(lists).toEqual([`lists/${a.id}`]);
   });
 });

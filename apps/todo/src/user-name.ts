@@ -1,9 +1,11 @@
 /**
  * The demo's user identity: a name picked on first visit, kept in localStorage (so every tab of
- * one browser profile is the same user) and sent to the server as the store's `auth`.
+ * one browser profile is the same user). The user id made from it is sent to the server as the
+ * store's `auth`; the name as typed is kept for display.
  */
 
 const STORAGE_KEY = "synced-store-todo:user";
+const NAME_KEY = "synced-store-todo:name";
 
 /** Turns a display name into a user id: lower case letters, digits and dashes. */
 export function toUserId(name: string): string {
@@ -21,12 +23,20 @@ export function loadUserId(): string | null {
   return saved && toUserId(saved) === saved ? saved : null;
 }
 
-/** Saves the user id for this browser profile. */
-export function saveUserId(userId: string): void {
+/** The name as the user typed it, for display (falls back to the user id). */
+export function loadDisplayName(userId: string): string {
+  const name = localStorage.getItem(NAME_KEY);
+  return name && toUserId(name) === userId ? name : userId;
+}
+
+/** Saves the user for this browser profile: the id, and the name as typed. */
+export function saveUser(userId: string, name: string): void {
   localStorage.setItem(STORAGE_KEY, userId);
+  localStorage.setItem(NAME_KEY, name.trim());
 }
 
 /** Forgets the user, back to the name picker. */
 export function clearUserId(): void {
   localStorage.removeItem(STORAGE_KEY);
+  localStorage.removeItem(NAME_KEY);
 }

@@ -9,6 +9,7 @@ import { startWhiteboardServer, type RunningWhiteboardServer } from "../server/s
 import { launchChromium, type TestBrowser } from "../../e2e-kit/chromium.js";
 import { recordSyncFrames, type FrameRecorder } from "../../e2e-kit/frame-recorder.js";
 import { screenshotDir } from "../../e2e-kit/screenshot-dir.js";
+import { center, converged, create, drawn, syncState, WAIT } from "./board-page.js";
 
 /** One user: their own browser context (storage, IndexedDB) and a page on the board. */
 interface User {
@@ -16,17 +17,6 @@ interface User {
   readonly page: Page;
   readonly frames: FrameRecorder;
 }
-
-/** What a page draws of one shape. */
-interface DrawnShape {
-  id: string;
-  kind: string;
-  box: string;
-  fill: string;
-  text: string;
-}
-
-const WAIT = { timeout: 15_000 };
 
 let dir: string;
 let server: RunningWhiteboardServer;
@@ -43,55 +33,6 @@ async function signIn(name: string): Promise<User> {
   await page.getByRole("button", { name: /Continue/ }).click();
   await syncState(page, "online");
   return { context, page, frames };
-}
-
-const syncState = (page: Page, state: string) =>
-  page.locator(`[data-testid="sync"][data-state="${state}"]`).waitFor(WAIT);
-
-/** Every shape as drawn, in drawing order. */
-function drawn(page: Page): Promise<DrawnShape[]> {
-  return page.$$eval("[data-testid=shape]", (groups) =>
-    groups.map((g) => {
-      const body = g.querySelector("rect, ellipse");
-      const attrs = ["x", "y", "width", "height", "cx", "cy", "rx", "ry"].map(
-        (a) => body?.getAttribute(a) ?? "",
-      );
-      return {
-        id: g.getAttribute("data-id") ?? "",
-        kind: g.getAttribute("data-kind") ?? "",
-        box: attrs.join(","),
-        fill: body?.getAttribute("fill") ?? "",
-        text: g.textContent ?? "",
-      };
-    }),
-  );
-}
-
-/** Waits until both pages draw the same shapes, and returns them. */
-async function converged(a: Page, b: Page): Promise<DrawnShape[]> {
-  await expect
-    .poll(async () => JSON.stringify(await drawn(a)) === JSON.stringify(await drawn(b)), WAIT)
-    .toBe(true);
-  return drawn(a);
-}
-
-function shapeBody(page: Page, id: string) {
-  return page.locator(`[data-id="${id}"]`).locator("rect, ellipse").first();
-}
-
-async function center(page: Page, id: string): Promise<{ x: number; y: number }> {
-  const box = await shapeBody(page, id).boundingBox();
-  if (!box) throw new Error(`shape ${id} is not drawn`);
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
-async function create(page: Page, kind: "Rectangle" | "Ellipse" | "Sticky note"): Promise<string> {
-  const before = new Set((await drawn(page)).map((s) => s.id));
-  await page.getByRole("button", { name: kind, exact: true }).click();
-  await expect.poll(async () => (await drawn(page)).length, WAIT).toBe(before.size + 1);
-  const created = (await drawn(page)).find((s) => !before.has(s.id));
-  if (!created) throw new Error("no new shape");
-  return created.id;
 }
 
 describe("whiteboard in Chromium, two users", () => {

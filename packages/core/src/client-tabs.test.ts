@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { Store } from "./client-types.js";
-import { createStore, type SyncConnection } from "./client.js";
+import { createStore } from "./client.js";
+import type { SyncConnection } from "./sync/sync-layer.js";
 import { memoryPersistence } from "./persistence/memory-persistence.js";
 import { defineStore } from "./schema/define-store.js";
 import type { SyncTarget } from "./store/server-update.js";
@@ -135,7 +136,7 @@ const close = async (store: TabStore) => {
 describe("createStore with tabs", () => {
   it("keeps tabs of different app versions apart: no shared pending mutations, no queue taken by an older tab", async () => {
     const { server, openTab } = browser();
-    const one = (await openTab()) as Store<typeof def>;
+    const one = (await openTab());
     const two = (await openTab(defV2)) as unknown as Store<typeof defV2>;
     await one.mutate.put({ k: "a", v: 1 });
     await two.mutate.set({ k: "b", v: 2 });

@@ -17,45 +17,13 @@ import { Inspector } from "./inspect/store-inspector.js";
 import { LocalStore } from "./store/local-store.js";
 import type { PeerTarget } from "./store/peer-target.js";
 import { linkTabs, type TabOptions } from "./tabs/link-tabs.js";
-import type { SyncTarget } from "./store/server-update.js";
 import type { ReadTransaction } from "./store/transaction.js";
 import { SubscriptionManager } from "./subscriptions/subscription-manager.js";
 import { WatchRegistry } from "./subscriptions/watch-registry.js";
-import type { ConnectionState, SyncStatus, UpdateNeeded } from "./sync/status.js";
-import type { SyncTap } from "./sync/sync-tap.js";
+import type { ConnectionStatus, SyncStatus, UpdateNeeded } from "./sync/status.js";
+import type { SyncConnector } from "./sync/sync-layer.js";
 import { Listeners } from "./util/listeners.js";
 import { silentLogger, type Logger } from "./util/logger.js";
-
-/** The sync layer's side of the status: what only it knows. */
-export interface ConnectionStatus {
-  readonly connection: ConnectionState;
-  readonly lastError: SyncStatus["lastError"];
-  /** @default `connection === "online" && pendingCount > 0` */
-  readonly syncing?: boolean;
-  /** Set when the server no longer serves this app's version. @default null */
-  readonly updateNeeded?: UpdateNeeded | null;
-}
-
-/** What a sync layer hands back to `createStore` once attached to a store. */
-export interface SyncConnection {
-  status(): ConnectionStatus;
-  /** Calls `listener` whenever `status()` may have changed. */
-  onStatusChange(listener: () => void): () => void;
-  /** Runs a server-only action; rejects with `OfflineError` when it cannot reach the server. */
-  action(name: string, args: unknown): Promise<unknown>;
-  /** Disconnects and stops reconnecting. */
-  close(): Promise<void>;
-}
-
-/** What `connect` receives beside the store it drives. */
-export interface ConnectContext {
-  readonly spaceId: string;
-  readonly definition: AnyStoreDefinition;
-  readonly logger: Logger;
-  readonly onError: (error: unknown) => void;
-  /** Hears every frame and connection step, for `store.inspect()`; calling it is cheap when nobody inspects. */
-  readonly tap: SyncTap;
-}
 
 /** Options of `createStore`. */
 export interface CreateStoreOptions {
@@ -68,7 +36,7 @@ export interface CreateStoreOptions {
   /** Where state survives restarts. @default a fresh in-memory provider (nothing survives) */
   readonly persistence?: PersistenceProvider;
   /** Attaches a sync layer. Without one the store stays offline and actions reject. */
-  readonly connect?: (target: SyncTarget, context: ConnectContext) => SyncConnection;
+  readonly connect?: SyncConnector;
   /**
    * Keeps this store coherent with the other tabs of this browser showing the same space for the
    * same user, also offline: a mutation in one tab shows in the others at once, and the queue of a
@@ -152,10 +120,12 @@ export function createStore<D extends AnyStoreDefinition>(
   /** Set when persisted state is of a newer version than this app (the store cannot load it). */
   let localUpdateNeeded: UpdateNeeded | null = null;
   let status = computeStatus();
+  // The one place the status is put together: the sync layer's connection and error, this
+  // store's pending count, and `syncing` derived from both.
   function computeStatus(): SyncStatus {
     const c = connection?.status() ?? OFFLINE;
     const pendingCount = local.pendingCount();
-    const syncing = c.syncing ?? (c.connection === "online" && pendingCount > 0);
+    const syncing = c.connection === "online" && pendingCount > 0;
     const updateNeeded = localUpdateNeeded ?? c.updateNeeded ?? null;
     return { connection: c.connection, pendingCount, syncing, lastError: c.lastError, updateNeeded };
   }
@@ -178,7 +148,11 @@ export function createStore<D extends AnyStoreDefinition>(
   connection?.onStatusChange(refreshStatus);
   void local.ready.then(refreshStatus, (error: unknown) => {
     if (error instanceof SyncedStoreError && error.code === "persisted_version_ahead") {
-      localUpdateNeeded = { reason: "persisted_newer", clientVersion: definition.version, message: error.message };
+      localUpdateNeeded = {
+        reason: "persisted_newer",
+        clientVersion: definition.version,
+        message: error.message,
+      };
       refreshStatus();
     }
     onError(error);

@@ -12,7 +12,10 @@ const Priority = z.enum(["low", "normal", "high"]);
 const TodoV2 = TodoV1.extend({ priority: Priority });
 const TodoV3 = z.object({ id: z.string(), title: z.string(), done: z.boolean() });
 
-export const todoV1 = defineStore({ name: "vtodo", keys: { "todos/*": TodoV1, counter: z.number() } }).mutators({
+export const todoV1 = defineStore({
+  name: "vtodo",
+  keys: { "todos/*": TodoV1, counter: z.number() },
+}).mutators({
   addTodo: {
     args: z.object({ id: z.string(), text: z.string() }),
     run: (tx, a) => tx.set(`todos/${a.id}`, { ...a, done: false }),
@@ -21,8 +24,14 @@ export const todoV1 = defineStore({ name: "vtodo", keys: { "todos/*": TodoV1, co
     args: z.object({ id: z.string() }),
     run: async (tx, { id }) => void (await tx.update(`todos/${id}`, (t) => void (t.done = !t.done))),
   },
-  archive: { args: z.object({ id: z.string() }), run: async (tx, { id }) => void (await tx.del(`todos/${id}`)) },
-  increment: { args: z.number(), run: async (tx, by) => tx.set("counter", ((await tx.get("counter")) ?? 0) + by) },
+  archive: {
+    args: z.object({ id: z.string() }),
+    run: async (tx, { id }) => void (await tx.del(`todos/${id}`)),
+  },
+  increment: {
+    args: z.number(),
+    run: async (tx, by) => tx.set("counter", ((await tx.get("counter")) ?? 0) + by),
+  },
 });
 
 const v2Upgrade = {
@@ -53,7 +62,10 @@ export const todoV2 = defineStore({
     args: z.object({ id: z.string() }),
     run: async (tx, { id }) => void (await tx.update(`todos/${id}`, (t) => void (t.done = !t.done))),
   },
-  increment: { args: z.number(), run: async (tx, by) => tx.set("counter", ((await tx.get("counter")) ?? 0) + by) },
+  increment: {
+    args: z.number(),
+    run: async (tx, by) => tx.set("counter", ((await tx.get("counter")) ?? 0) + by),
+  },
 });
 
 export const todoV3 = defineStore({
@@ -72,7 +84,9 @@ export const todoV3 = defineStore({
           ],
         },
       },
-      mutators: { addTodo: { args: ({ text, ...a }: { id: string; text: string }) => ({ ...a, title: text }) } },
+      mutators: {
+        addTodo: { args: ({ text, ...a }: { id: string; text: string }) => ({ ...a, title: text }) },
+      },
     },
   },
 }).mutators({
@@ -87,5 +101,8 @@ export const todoV3 = defineStore({
     args: z.object({ id: z.string() }),
     run: async (tx, { id }) => void (await tx.update(`todos/${id}`, (t) => void (t.done = !t.done))),
   },
-  increment: { args: z.number(), run: async (tx, by) => tx.set("counter", ((await tx.get("counter")) ?? 0) + by) },
+  increment: {
+    args: z.number(),
+    run: async (tx, by) => tx.set("counter", ((await tx.get("counter")) ?? 0) + by),
+  },
 });

@@ -1,3 +1,6 @@
+/**
+ * `@synced-store/react`: the provider and the hooks. `exports.test.ts` snapshots this list.
+ */
 export type { Register, RegisteredDefinition } from "./register.js";
 export { StoreProvider, useStore, type StoreProviderProps } from "./store-provider.js";
 export { useSubscribe, type UseSubscribeOptions } from "./use-subscribe.js";
@@ -5,13 +8,3 @@ export { useMutate } from "./use-mutate.js";
 export { useAction } from "./use-action.js";
 export { useSyncStatus } from "./use-sync-status.js";
 export { useRejections, type Rejections } from "./use-rejections.js";
-export { RejectionLog, rejectionLogFor } from "./rejection-log.js";
-export {
-  SharedQuery,
-  SubscriptionCache,
-  subscriptionCacheFor,
-  type CacheTimers,
-  type QuerySnapshot,
-  type SubscriptionCacheOptions,
-} from "./subscription-cache.js";
-export { replaceEqualDeep } from "./replace-equal-deep.js";

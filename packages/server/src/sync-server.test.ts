@@ -3,7 +3,7 @@ import type {
   PokeMessage,
   PullResponseMessage,
   ServerMessage,
-} from "@synced-store/core";
+} from "@synced-store/core/protocol";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

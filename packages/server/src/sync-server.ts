@@ -154,6 +154,11 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     });
   }
 
+  const stopCommitWatch = storage.onCommit?.((commit) => {
+    metrics.storageCommit.observe(commit.durationMs);
+    metrics.transactionsPerCommit.observe(commit.transactions);
+  });
+
   const idleMs = options.idleSpaceMs ?? 60_000;
   const sweeper = setInterval(
     () => {
@@ -194,6 +199,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     async close() {
       watcher?.close();
       clearInterval(sweeper);
+      stopCommitWatch?.();
       await queue.idle();
       await storage.close();
     },

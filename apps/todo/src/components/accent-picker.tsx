@@ -7,7 +7,10 @@ export function AccentPicker() {
   const mutate = useMutate();
   const current = prefs?.accent ?? "indigo";
   return (
-    <div className="accents" role="radiogroup" aria-label="Accent colour">
+    <div className="accents" role="radiogroup" aria-labelledby="accent-label">
+      <span id="accent-label" className="accent-label" title="Only you see this colour">
+        Your colour <span className="hint">(only you see it)</span>
+      </span>
       {ACCENTS.map((accent) => (
         <button
           key={accent}

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import "../register.js";
-import { clearUserId, loadUserId, saveUserId } from "../user-name.js";
+import { clearUserId, loadUserId, saveUser } from "../user-name.js";
 import { NamePicker } from "./name-picker.js";
 import { TodoApp } from "./todo-app.js";
 
@@ -11,8 +11,8 @@ export function App() {
     return (
       <NamePicker
         title="Shared todo lists"
-        onPick={(id) => {
-          saveUserId(id);
+        onPick={(id, name) => {
+          saveUser(id, name);
           setUserId(id);
         }}
       />

@@ -29,6 +29,7 @@ export function ListSidebar({ selectedId, onSelect }: ListSidebarProps) {
           <li key={list.id}>
             <button
               className={list.id === selectedId ? "list-link selected" : "list-link"}
+              aria-current={list.id === selectedId ? "page" : undefined}
               onClick={() => onSelect(list.id)}
             >
               {list.name}
@@ -55,7 +56,7 @@ export function ListSidebar({ selectedId, onSelect }: ListSidebarProps) {
           maxLength={80}
           onChange={(e) => setName(e.target.value)}
         />
-        <button type="submit" disabled={!name.trim()}>
+        <button type="submit" aria-label="Add list" disabled={!name.trim()}>
           Add
         </button>
       </form>

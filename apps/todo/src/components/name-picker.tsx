@@ -4,8 +4,8 @@ import { toUserId } from "../user-name.js";
 /** Props of {@link NamePicker}. */
 export interface NamePickerProps {
   title: string;
-  /** Called with the user id made from the typed name. */
-  onPick: (userId: string) => void;
+  /** Called with the user id made from the typed name, and the name as typed. */
+  onPick: (userId: string, name: string) => void;
 }
 
 /** The demo's sign-in: a name, sent to the sync server as auth. No password, no account. */
@@ -18,7 +18,7 @@ export function NamePicker({ title, onPick }: NamePickerProps) {
         className="card"
         onSubmit={(e) => {
           e.preventDefault();
-          if (userId) onPick(userId);
+          if (userId) onPick(userId, name.trim());
         }}
       >
         <h1>{title}</h1>
@@ -31,7 +31,7 @@ export function NamePicker({ title, onPick }: NamePickerProps) {
           onChange={(e) => setName(e.target.value)}
         />
         <button type="submit" disabled={!userId}>
-          Continue{userId ? ` as ${userId}` : ""}
+          Continue{userId ? ` as ${name.trim()}` : ""}
         </button>
       </form>
     </main>

@@ -14,14 +14,18 @@ export function SyncIndicator({ stores }: SyncIndicatorProps) {
   const pending = statuses.reduce((sum, s) => sum + s.pendingCount, 0);
   const offline = statuses.some((s) => s.connection === "offline");
   const connecting = statuses.some((s) => s.connection === "connecting");
-  const state = offline ? "offline" : connecting ? "connecting" : pending > 0 ? "syncing" : "online";
+  const syncing = statuses.some((s) => s.syncing);
+  const state = offline ? "offline" : connecting ? "connecting" : syncing ? "syncing" : "online";
   const label = { offline: "Offline", connecting: "Connecting…", syncing: "Syncing", online: "Online" }[
     state
   ];
   // Why the last connection failed, if it did (e.g. the server refused the user).
   const error = statuses.find((s) => s.lastError !== null)?.lastError?.message;
   return (
+    // A live region: screen readers hear "Offline" or "Online" as it changes, without moving focus.
     <div
+      role="status"
+      aria-live="polite"
       className={`sync sync-${state}`}
       data-testid="sync"
       data-state={state}

@@ -1,8 +1,11 @@
 import { StoreProvider, useSubscribe } from "@synced-store/react";
-import type { ReactNode } from "react";
+import { useCallback, useState, type ReactNode } from "react";
 import { DIRECTORY_INSTANCE } from "../shared/definition.js";
+import type { ListTombstone } from "../shared/schemas.js";
 import { storeFor } from "../store-registry.js";
+import { useAutoOpenList } from "../use-auto-open-list.js";
 import { useHashList } from "../use-hash-list.js";
+import { loadDisplayName } from "../user-name.js";
 import { AccentPicker } from "./accent-picker.js";
 import { ListSidebar } from "./list-sidebar.js";
 import { RejectionToasts } from "./rejection-toasts.js";
@@ -22,7 +25,26 @@ export interface TodoAppProps {
 export function TodoApp({ userId, onSignOut }: TodoAppProps) {
   const directory = storeFor(DIRECTORY_INSTANCE, userId);
   const [listId, selectList] = useHashList();
-  const listStore = listId === null ? null : storeFor(listId, userId);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [gone, setGone] = useState<ReadonlySet<string>>(() => new Set());
+  useAutoOpenList(directory, userId, listId, selectList, gone);
+  const listStore = listId === null || gone.has(listId) ? null : storeFor(listId, userId);
+  // The list was deleted (here or by someone else): leave it, drop it from the directory (it may
+  // not have synced yet), and say what happened.
+  const onGone = useCallback(
+    (tombstone: ListTombstone) => {
+      if (listId === null) return;
+      setGone((ids) => new Set(ids).add(listId));
+      void directory.mutate.deleteList({ id: listId });
+      setNotice(
+        tombstone.by === userId
+          ? `You deleted “${tombstone.name}”.`
+          : `${tombstone.by} deleted “${tombstone.name}”, so you've left it.`,
+      );
+      selectList(null, { replace: true });
+    },
+    [directory, listId, userId, selectList],
+  );
   return (
     <StoreProvider store={directory}>
       <Themed>
@@ -30,8 +52,8 @@ export function TodoApp({ userId, onSignOut }: TodoAppProps) {
           <h1>Todo</h1>
           <SyncIndicator stores={listStore ? [directory, listStore] : [directory]} />
           <AccentPicker />
-          <span className="user" data-testid="user">
-            {userId}
+          <span className="user" data-testid="user" title={userId}>
+            {loadDisplayName(userId)}
           </span>
           <button className="link" onClick={onSignOut}>
             Switch user
@@ -40,18 +62,29 @@ export function TodoApp({ userId, onSignOut }: TodoAppProps) {
         <div className="layout">
           <ListSidebar selectedId={listId} onSelect={selectList} />
           <main className="pane">
+            <div role="status" className="notice-area">
+              {notice && (
+                <p className="notice" data-testid="notice">
+                  {notice}
+                  <button className="link" aria-label="Dismiss notice" onClick={() => setNotice(null)}>
+                    ✕
+                  </button>
+                </p>
+              )}
+            </div>
             {listStore && listId !== null ? (
               <StoreProvider store={listStore}>
                 <TodoListView
                   key={listId}
                   listId={listId}
+                  userId={userId}
                   directory={directory}
-                  onDeleted={() => selectList(null)}
+                  onGone={onGone}
                 />
                 <RejectionToasts />
               </StoreProvider>
             ) : (
-              <p className="empty">Create a list, or pick one on the left.</p>
+              <p className="empty">No list open. Create one with “New list…”, or pick one.</p>
             )}
           </main>
         </div>

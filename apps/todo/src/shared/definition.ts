@@ -1,11 +1,12 @@
 import { defineStore } from "@synced-store/core";
 import { z } from "zod";
-import { AuditEntry, Filter, Id, Prefs, Stats, Todo, TodoList } from "./schemas.js";
+import { AuditEntry, Filter, Id, ListTombstone, Prefs, Stats, Todo, TodoList } from "./schemas.js";
 
 /**
  * The todo store, shared by the browser and the sync server. One definition serves two kinds of
  * space: the directory `todo/lists` (the lists and each user's preferences) and one space per
- * list, `todo/{listId}` (its todos, each user's filter, and server-only stats and audit trail).
+ * list, `todo/{listId}` (its todos, each user's filter, server-only stats and audit trail, and the
+ * tombstone of a deleted list).
  *
  * Mutators are deterministic: ids, times and positions arrive in their arguments.
  */
@@ -18,6 +19,7 @@ export const todo = defineStore({
     "$$pu/*/prefs": Prefs,
     "$$so/stats": Stats,
     "$$so/audit/*": AuditEntry,
+    deleted: ListTombstone,
   },
 })
   .mutators({
@@ -35,6 +37,7 @@ export const todo = defineStore({
         });
       },
     },
+    /** Removes the list from the directory; `purgeList`, in the list's space, deletes its data. */
     deleteList: {
       args: z.object({ id: Id }),
       run: async (tx, { id }) => {
@@ -101,6 +104,31 @@ export const todo = defineStore({
       await appendAudit(tx, ctx.userId, `cleared ${done.length} completed`);
       return { removed: done.length, totalCleared: next.cleared };
     }),
+    /**
+     * Deletes a list's data for everyone, run in the list's space: every todo, every user's filter,
+     * the server-only stats and audit trail. Leaves a tombstone (`deleted`) that sends everyone in
+     * the list out with a notice, and makes the server refuse later edits to the list.
+     */
+    purgeList: action(z.object({ name: TodoList.shape.name }), async (tx, { name }, ctx) => {
+      const entries = await tx.scan();
+      for (const entry of entries) await tx.del(entry.key);
+      await tx.set("deleted", { name, by: ctx.userId, at: Date.now() });
+      return { removedTodos: entries.filter((e) => e.key.startsWith("todos/")).length };
+    }),
+    /**
+     * First run, in the directory space: the most recent list, or, when there is none, a new one
+     * made from `args`. On the server, so two new users at once do not both make a first list.
+     */
+    openFirstList: action(
+      z.object({ id: Id, name: TodoList.shape.name, createdAt: z.number() }),
+      async (tx, args, ctx) => {
+        const lists = (await tx.scan({ prefix: "lists/" })).map((e) => e.value);
+        const latest = lists.sort((a, b) => b.createdAt - a.createdAt)[0];
+        if (latest) return { id: latest.id, created: false };
+        await tx.set(`lists/${args.id}`, { ...args, createdBy: ctx.userId });
+        return { id: args.id, created: true };
+      },
+    ),
     /** The list's server-only stats and latest audit entries, which no client can read itself. */
     activity: action(z.object({ limit: z.number().int().min(1).max(50) }), async (tx, { limit }) => {
       const stats = (await tx.get("$$so/stats")) ?? { added: 0, cleared: 0 };

@@ -2,11 +2,18 @@ import { z } from "zod";
 
 /**
  * Value schemas of the todo app. The client accepts todo text up to {@link MAX_TODO_TEXT}
- * characters; the server is stricter (see `server/server-mutators.ts`), to show a rejection.
+ * characters; the server is stricter ({@link SERVER_MAX_TODO_TEXT}, see
+ * `server/server-definition.ts`), to show a rejection.
  */
 
 /** Longest todo text the client's mutators accept. */
 export const MAX_TODO_TEXT = 500;
+
+/**
+ * Longest todo text the server accepts: stricter than the client (asymmetric trust), so longer
+ * texts are rejected. One constant: the server enforces it and the UI shows it before a submit.
+ */
+export const SERVER_MAX_TODO_TEXT = 120;
 
 /** Ids are client-made (uuid or similar): mutators must be deterministic, so ids come in args. */
 export const Id = z
@@ -35,6 +42,13 @@ export const TodoList = z.object({
   createdAt: z.number(),
 });
 export type TodoList = z.infer<typeof TodoList>;
+
+/**
+ * Left in a list's space (at `deleted`) when the list is deleted: its data is gone, and everyone
+ * still inside the list, or coming back to it, is sent out with this notice.
+ */
+export const ListTombstone = z.object({ name: z.string(), by: z.string(), at: z.number() });
+export type ListTombstone = z.infer<typeof ListTombstone>;
 
 /** Which todos a user sees in a list: private to the user (`$$pu/{user}/filter`). */
 export const Filter = z.enum(["all", "active", "done"]);

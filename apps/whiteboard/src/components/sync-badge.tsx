@@ -3,8 +3,7 @@ import { useSyncStatus } from "@synced-store/react";
 /** Online / offline / syncing, with the number of edits the server has not confirmed yet. */
 export function SyncBadge() {
   const status = useSyncStatus();
-  const state =
-    status.connection !== "online" ? status.connection : status.pendingCount > 0 ? "syncing" : "online";
+  const state = status.connection !== "online" ? status.connection : status.syncing ? "syncing" : "online";
   const label = { offline: "Offline", connecting: "Connecting…", syncing: "Syncing", online: "Online" }[
     state
   ];

@@ -35,7 +35,11 @@ export function upgradeMutation(
         args = upgrade.args(args);
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error);
-        return { ok: false, code: "invalid_args", message: `Upgrading ${name} to version ${v} failed: ${why}` };
+        return {
+          ok: false,
+          code: "invalid_args",
+          message: `Upgrading ${name} to version ${v} failed: ${why}`,
+        };
       }
     }
     name = upgrade.to ?? name;

@@ -74,7 +74,13 @@ export function mustRefetchBase(upgrades: Upgrades, from: number, to: number): b
  * each step's `down`, newest first. Families without `down` pass their value on unchanged (the
  * older client reads the newer shape, which additive changes keep readable).
  */
-export function downgradeValue(upgrades: Upgrades, from: number, to: number, key: string, value: unknown): unknown {
+export function downgradeValue(
+  upgrades: Upgrades,
+  from: number,
+  to: number,
+  key: string,
+  value: unknown,
+): unknown {
   for (let v = from; v > to; v--) {
     const step = upgrades[v];
     if (step?.values === undefined) continue;

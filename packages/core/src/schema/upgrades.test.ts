@@ -11,7 +11,11 @@ const todo = { id: "a", text: "Milk", done: false };
 describe("upgradeMutation", () => {
   it("renames, upgrades args and retires, step by step", () => {
     const u = todoV3.upgrades;
-    expect(upgradeMutation(u, 1, 2, "toggle", { id: "a" })).toEqual({ ok: true, name: "toggleDone", args: { id: "a" } });
+    expect(upgradeMutation(u, 1, 2, "toggle", { id: "a" })).toEqual({
+      ok: true,
+      name: "toggleDone",
+      args: { id: "a" },
+    });
     expect(upgradeMutation(u, 1, 3, "addTodo", { id: "a", text: "Milk" })).toEqual({
       ok: true,
       name: "addTodo",
@@ -30,12 +34,25 @@ describe("upgradeMutation", () => {
     // Unlisted mutators, an up-to-date call and the retired placeholder pass unchanged.
     expect(upgradeMutation(u, 1, 3, "increment", 2)).toEqual({ ok: true, name: "increment", args: 2 });
     expect(upgradeMutation(u, 3, 3, "archive", {})).toEqual({ ok: true, name: "archive", args: {} });
-    expect(upgradeMutation(u, 1, 3, RETIRED_MUTATION, { mutator: "x" })).toMatchObject({ ok: true, name: RETIRED_MUTATION });
+    expect(upgradeMutation(u, 1, 3, RETIRED_MUTATION, { mutator: "x" })).toMatchObject({
+      ok: true,
+      name: RETIRED_MUTATION,
+    });
     expect(upgradeMutation(u, 1, 3, "constructor", 1)).toEqual({ ok: true, name: "constructor", args: 1 });
   });
 
   it("turns a throwing args upgrade into invalid_args", () => {
-    const u = { 2: { mutators: { m: { args: () => { throw new Error("no way"); } } } } };
+    const u = {
+      2: {
+        mutators: {
+          m: {
+            args: () => {
+              throw new Error("no way");
+            },
+          },
+        },
+      },
+    };
     expect(upgradeMutation(u, 1, 2, "m", {})).toEqual({
       ok: false,
       code: "invalid_args",
@@ -46,7 +63,10 @@ describe("upgradeMutation", () => {
 
 describe("upgradeEntries and downgradeValue", () => {
   it("adds a field, then renames one and splits the family, leaving other families alone", () => {
-    const base: Array<[string, unknown]> = [["todos/a", todo], ["counter", 3]];
+    const base: Array<[string, unknown]> = [
+      ["todos/a", todo],
+      ["counter", 3],
+    ];
     expect([...upgradeEntries(todoV3.upgrades, 1, 2, base)]).toEqual([
       ["todos/a", { ...todo, priority: "normal" }],
       ["counter", 3],
@@ -61,7 +81,12 @@ describe("upgradeEntries and downgradeValue", () => {
 
   it("an entries upgrade may drop an entry", () => {
     const u = { 2: { values: { "old/*": { entries: () => [] } } } };
-    expect([...upgradeEntries(u, 1, 2, [["old/1", 1], ["keep", 2]])]).toEqual([["keep", 2]]);
+    expect([
+      ...upgradeEntries(u, 1, 2, [
+        ["old/1", 1],
+        ["keep", 2],
+      ]),
+    ]).toEqual([["keep", 2]]);
   });
 
   it("down turns a newer value into what an older client reads; families without it pass", () => {
@@ -91,8 +116,8 @@ describe("defineStore versions", () => {
     expect(() => defineStore({ name: "x", version: 2, keys, upgrades: { 3: {} } })).toThrow(
       "upgrades are keyed by the version they lead to (2 to 2)",
     );
-    expect(() => defineStore({ name: "x", keys }).mutators({ $$retired: { args: z.null(), run: () => undefined } })).toThrow(
-      'Mutator names may not start with "$$"',
-    );
+    expect(() =>
+      defineStore({ name: "x", keys }).mutators({ $$retired: { args: z.null(), run: () => undefined } }),
+    ).toThrow('Mutator names may not start with "$$"');
   });
 });

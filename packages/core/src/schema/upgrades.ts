@@ -5,6 +5,13 @@
  * the stored data. See docs/EVOLUTION.md.
  */
 
+/**
+ * A value or arguments of the previous version: untyped here, each upgrade declares the shape it
+ * expects (the previous version's schema is gone from the code).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Old = any;
+
 /** One stored entry: a key and its JSON value. */
 export type Entry = readonly [key: string, value: unknown];
 
@@ -18,12 +25,12 @@ export type Entry = readonly [key: string, value: unknown];
  *   an empty list drops the entry).
  */
 export type FamilyUpgrade =
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- values of the previous version are untyped
-  | ((value: any, key: string) => unknown)
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  | { readonly up: (value: any, key: string) => unknown; readonly down?: (value: any, key: string) => unknown }
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  | { readonly entries: (value: any, key: string) => readonly Entry[] };
+  | ((value: Old, key: string) => unknown)
+  | {
+      readonly up: (value: Old, key: string) => unknown;
+      readonly down?: (value: Old, key: string) => unknown;
+    }
+  | { readonly entries: (value: Old, key: string) => readonly Entry[] };
 
 /**
  * How queued calls of one mutator of the previous version become calls of the next one:
@@ -31,9 +38,7 @@ export type FamilyUpgrade =
  * reason shown to the user whose queued call it rejects.
  */
 export type MutatorUpgrade =
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- args of the previous version are untyped
-  | { readonly to?: string; readonly args?: (args: any) => unknown }
-  | { readonly retired: string };
+  { readonly to?: string; readonly args?: (args: Old) => unknown } | { readonly retired: string };
 
 /** Server-side data migration of one space, in its own storage transaction. */
 export interface MigrationTransaction {

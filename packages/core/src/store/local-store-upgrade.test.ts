@@ -10,7 +10,13 @@ import { LocalStore } from "./local-store.js";
 
 const open = (definition: AnyStoreDefinition, persistence: Persistence) =>
   new LocalStore({ definition, userId: "u", clientId: "c", persistence, now: () => 7 });
-const all = (s: LocalStore) => Object.fromEntries(s.readTransaction().readScan().map((e) => [e.key, e.value]));
+const all = (s: LocalStore) =>
+  Object.fromEntries(
+    s
+      .readTransaction()
+      .readScan()
+      .map((e) => [e.key, e.value]),
+  );
 const base = (s: LocalStore) => Object.fromEntries(s.baseEntries());
 const rejections = (s: LocalStore) => {
   const seen: MutationRejectedError[] = [];
@@ -36,7 +42,11 @@ async function v1Client(persistence: Persistence) {
   await s.mutate("toggle", { id: "a" });
   await s.mutate("archive", { id: "b" });
   await s.mutate("increment", 1);
-  expect(all(s)).toEqual({ counter: 11, "todos/a": { id: "a", text: "A", done: true }, "todos/c": { id: "c", text: "C", done: false } });
+  expect(all(s)).toEqual({
+    counter: 11,
+    "todos/a": { id: "a", text: "A", done: true },
+    "todos/c": { id: "c", text: "C", done: false },
+  });
   await s.close();
 }
 
@@ -68,7 +78,12 @@ describe("LocalStore opened under a newer definition", () => {
       { id: 4, name: "increment", args: 1, timestamp: 7 },
     ]);
     expect(seen.map((e) => [e.code, e.mutationId, e.mutatorName, e.message])).toEqual([
-      ["mutator_retired", 3, "archive", "archive was retired in version 2: archiving is gone; delete the todo instead"],
+      [
+        "mutator_retired",
+        3,
+        "archive",
+        "archive was retired in version 2: archiving is gone; delete the todo instead",
+      ],
     ]);
     expect(v2.baseVersion()).toBe(5);
     await v2.close();
@@ -105,12 +120,23 @@ describe("LocalStore opened under a newer definition", () => {
       add: { args: z.number(), run: async (tx, by) => tx.set("n", ((await tx.get("n")) ?? 0) + by) },
     });
     // Not idempotent on purpose: applied twice, it would show.
-    const counterV2 = defineStore({ name: "n", version: 2, keys: { n: z.number() }, upgrades: { 2: { values: { n: (n: number) => n * 10 }, mutators: { add: { args: (by: number) => by * 10 } } } } }).mutators({
+    const counterV2 = defineStore({
+      name: "n",
+      version: 2,
+      keys: { n: z.number() },
+      upgrades: {
+        2: { values: { n: (n: number) => n * 10 }, mutators: { add: { args: (by: number) => by * 10 } } },
+      },
+    }).mutators({
       add: { args: z.number(), run: async (tx, by) => tx.set("n", ((await tx.get("n")) ?? 0) + by) },
     });
     const s = open(counterV1, provider.open("p"));
     await s.ready;
-    await s.applyServerUpdate({ minIncludedVersion: 1, maxIncludedVersion: 1, patches: [{ op: "set", key: "n", value: 1 }] });
+    await s.applyServerUpdate({
+      minIncludedVersion: 1,
+      maxIncludedVersion: 1,
+      patches: [{ op: "set", key: "n", value: 1 }],
+    });
     await s.mutate("add", 2);
     await s.close();
 
@@ -143,7 +169,10 @@ describe("LocalStore opened under a newer definition", () => {
     const strict = defineStore({
       name: "vtodo",
       version: 2,
-      keys: { "todos/*": z.object({ id: z.string(), text: z.string(), done: z.boolean(), priority: z.string() }), counter: z.number() },
+      keys: {
+        "todos/*": z.object({ id: z.string(), text: z.string(), done: z.boolean(), priority: z.string() }),
+        counter: z.number(),
+      },
       // No values upgrade given: v1 todos lack `priority`.
       upgrades: { 2: { mutators: todoV2.upgrades[2]?.mutators ?? {} } },
     }).mutators(todoV2.mutatorDefs as never);
@@ -151,7 +180,12 @@ describe("LocalStore opened under a newer definition", () => {
     await s.ready;
     expect(base(s)).toEqual({});
     expect(s.baseVersion()).toBe(0);
-    expect(s.pendingMutations(0).map((m) => m.name)).toEqual(["addTodo", "toggleDone", RETIRED_MUTATION, "increment"]);
+    expect(s.pendingMutations(0).map((m) => m.name)).toEqual([
+      "addTodo",
+      "toggleDone",
+      RETIRED_MUTATION,
+      "increment",
+    ]);
     await s.close();
   });
 

@@ -1,10 +1,8 @@
 import type { SyncedStoreError } from "../errors.js";
-import type { SyncTarget } from "../store/server-update.js";
-import type { ConnectionState, SyncStatus } from "./status.js";
 import { httpTransport, type FetchLike } from "./http-transport.js";
 import { browserOnlineSignal, onNetworkChange, type OnlineSignal } from "./network-events.js";
 import { SyncClient, type AuthSource, type SyncClientOptions } from "./sync-client.js";
-import type { SyncTap } from "./sync-tap.js";
+import type { SyncConnector } from "./sync-layer.js";
 import type { Transport } from "./transport.js";
 import { webSocketTransport, type WebSocketConstructor } from "./websocket-transport.js";
 
@@ -45,39 +43,13 @@ export interface ServerConnectionOptions extends Partial<
   readonly onlineSignal?: OnlineSignal | null;
 }
 
-/** What the store hands the sync layer (structurally `ConnectContext` of `createStore`). */
-export interface SyncContext {
-  readonly spaceId: string;
-  readonly definition: { readonly schemaVersion: number };
-  readonly onError: (error: unknown) => void;
-  /** Hears frames and connection steps (the store's inspector). */
-  readonly tap?: SyncTap;
-}
-
-/** The sync layer as `createStore` drives it (structurally its `SyncConnection`). */
-export interface ServerConnection {
-  status(): {
-    connection: ConnectionState;
-    lastError: SyncStatus["lastError"];
-    syncing?: boolean;
-    updateNeeded?: SyncStatus["updateNeeded"];
-  };
-  onStatusChange(listener: () => void): () => void;
-  action(name: string, args: unknown): Promise<unknown>;
-  close(): Promise<void>;
-  /** The sync client itself, for `reconnectNow()` or its `fatalError`. */
-  readonly client: SyncClient;
-}
-
 /**
  * Syncs a store with a Synced-Store server: pass the result as `createStore`'s `connect` option.
  *
  * @example
  * createStore(todo, { space: "list-1", userId, connect: connectToServer({ url: "wss://host/sync", auth }) })
  */
-export function connectToServer(
-  options: ServerConnectionOptions,
-): (target: SyncTarget, context: SyncContext) => ServerConnection {
+export function connectToServer(options: ServerConnectionOptions): SyncConnector {
   return (target, context) => {
     const transport =
       options.transport ??
@@ -107,7 +79,7 @@ export function connectToServer(
       transport,
       ...(fallback ? { fallbackTransport: fallback } : {}),
       ...(auth === undefined ? {} : { auth }),
-      ...(context.tap ? { tap: context.tap } : {}),
+      tap: context.tap,
       onError: (error: SyncedStoreError) => context.onError(error),
     });
     client.start();
@@ -122,7 +94,6 @@ export function connectToServer(
       },
     );
     return {
-      client,
       status: () => client.status,
       onStatusChange: (listener) => client.onStatusChange(() => listener()),
       action: (name, args) => client.callAction(name, args),

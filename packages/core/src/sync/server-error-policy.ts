@@ -11,11 +11,7 @@ import type { WireErrorCode } from "../protocol/messages.js";
  */
 export type ServerErrorAction = "fatal" | "reconnect" | "repush" | "wait" | "report";
 
-const FATAL: ReadonlySet<WireErrorCode> = new Set([
-  "update_needed",
-  "unauthorized",
-  "unknown_space",
-]);
+const FATAL: ReadonlySet<WireErrorCode> = new Set(["update_needed", "unauthorized", "unknown_space"]);
 const RECONNECT: ReadonlySet<WireErrorCode> = new Set(["internal", "not_connected"]);
 
 /**

@@ -9,7 +9,7 @@ import { Heartbeat } from "./heartbeat.js";
 import { PushScheduler } from "./push-scheduler.js";
 import { ResyncWatchdog } from "./resync-watchdog.js";
 import { serverErrorAction } from "./server-error-policy.js";
-import type { SyncStatus, UpdateNeeded } from "./status.js";
+import type { ConnectionStatus, UpdateNeeded } from "./status.js";
 import { StatusTracker } from "./status-tracker.js";
 import type { SyncClientOptions } from "./sync-client-options.js";
 import { systemTimers, type SyncTimers, type TimerHandle } from "./timers.js";
@@ -121,19 +121,16 @@ export class SyncClient {
         this.catchUp.pull();
       },
     });
-    this.unsubscribePending = this.target.onPendingAdded(() => {
-      this.refreshPending();
-      this.pushes.schedule();
-    });
+    this.unsubscribePending = this.target.onPendingAdded(() => this.pushes.schedule());
   }
 
-  /** Current sync status. */
-  get status(): SyncStatus {
+  /** Current connection status (the store adds its pending count). */
+  get status(): ConnectionStatus {
     return this.tracker.status;
   }
 
   /** Calls `listener` on every status change; returns an unsubscribe. */
-  onStatusChange(listener: (status: SyncStatus) => void): () => void {
+  onStatusChange(listener: (status: ConnectionStatus) => void): () => void {
     return this.tracker.subscribe(listener);
   }
 
@@ -148,7 +145,6 @@ export class SyncClient {
     this.running = true;
     this.fatal = null;
     this.tracker.update({ updateNeeded: null });
-    this.refreshPending();
     this.tracker.update({ connection: "connecting" });
     void this.target.ready.then(
       () => this.connect(),
@@ -333,9 +329,7 @@ export class SyncClient {
         return this.onConnected(conn, message);
       case "poke":
       case "pull_response":
-        await this.catchUp.apply(message);
-        this.refreshPending();
-        return;
+        return this.catchUp.apply(message);
       case "mutation_error":
         if (message.client_id === this.target.clientId) {
           this.target.recordRejection(message.mutation_id, message.code, message.message);
@@ -373,7 +367,6 @@ export class SyncClient {
       transport: conn.kind,
       detail: `version ${message.version}`,
     });
-    this.refreshPending();
     if (conn.kind === "websocket") this.heartbeat.start();
     else this.schedulePoll();
     this.watchdog.start();
@@ -430,10 +423,6 @@ export class SyncClient {
     this.options.tap?.frame("out", frame, message);
   }
 
-  private refreshPending(): void {
-    this.tracker.update({ pendingCount: this.target.pendingCount() });
-  }
-
   private report(error: SyncedStoreError): void {
     this.options.onError?.(error);
   }
@@ -450,7 +439,9 @@ function updateNeededOf(message: ErrorMessage): UpdateNeeded {
   return {
     reason: "client_too_old",
     clientVersion: message.client_version ?? 0,
-    ...(message.min_supported_version === undefined ? {} : { minSupportedVersion: message.min_supported_version }),
+    ...(message.min_supported_version === undefined
+      ? {}
+      : { minSupportedVersion: message.min_supported_version }),
     ...(message.server_version === undefined ? {} : { serverVersion: message.server_version }),
     message: message.message,
   };

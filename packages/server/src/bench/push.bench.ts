@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeMessage, type ServerMessage } from "@synced-store/core";
+import { encodeMessage, type ServerMessage } from "@synced-store/core/protocol";
 import { report, type BenchResult } from "../../../../scripts/bench-kit.js";
 import { createMemoryStorage } from "../storage/memory.js";
 import { openSqliteStorage } from "../storage/sqlite.js";

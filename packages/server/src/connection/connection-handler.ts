@@ -9,7 +9,7 @@ import {
   type PushMessage,
   type ServerMessage,
   type WireErrorCode,
-} from "@synced-store/core";
+} from "@synced-store/core/protocol";
 import type { SpaceConnection } from "../engine/poke-buffer.js";
 import type { PushOutcome } from "../engine/push-group.js";
 import type { Space } from "../engine/space.js";
@@ -87,7 +87,7 @@ export function connect(
   };
 
   /** Handles one decoded message; every client message type has its case. */
-  const dispatch = async (message: ClientMessage): Promise<void> => {
+  const dispatch = async (message: ClientMessage, receivedAt: number): Promise<void> => {
     if (message.type === "ping") return sendMessage({ type: "pong" });
     if (message.type === "connect") {
       if (phase !== "new") return fail("already_connected", "This connection already sent connect");
@@ -98,7 +98,7 @@ export function connect(
     }
     switch (message.type) {
       case "push":
-        return onPush(space, info, message);
+        return onPush(space, info, message, receivedAt);
       case "pull":
         if (message.client_id !== info.clientId)
           return fail("bad_message", "client_id differs from connect's");
@@ -152,7 +152,7 @@ export function connect(
    * client's pushes in flight can share a commit. Outcomes come back in push order (the space
    * commits its queue in order), and a later pull or action queues behind the push.
    */
-  const onPush = async (s: Space, who: ConnectionInfo, message: PushMessage) => {
+  const onPush = async (s: Space, who: ConnectionInfo, message: PushMessage, receivedAt: number) => {
     if (message.client_id !== who.clientId) return fail("bad_message", "client_id differs from connect's");
     if (message.mutations.length > env.limits.maxMutationsPerPush) {
       return fail(
@@ -163,7 +163,7 @@ export function connect(
     // Backpressure: a connection has at most MAX_PUSHES_IN_FLIGHT pushes queued in its space.
     if (inFlight >= MAX_PUSHES_IN_FLIGHT) await pushes;
     inFlight++;
-    pushes = s.push(who.userId, who.clientId, message.mutations, who.schemaVersion).then(
+    pushes = s.push(who.userId, who.clientId, message.mutations, receivedAt, who.schemaVersion).then(
       (outcome) => {
         inFlight--;
         onPushOutcome(who, outcome);
@@ -204,6 +204,7 @@ export function connect(
   const handle: ConnectionHandle = {
     handleMessage(frame) {
       if (phase === "closed") return;
+      const receivedAt = performance.now();
       // Length in UTF-16 units bounds the UTF-8 size from below; count bytes only when it may matter.
       if (
         frame.length > env.limits.maxFrameBytes / 3 &&
@@ -236,7 +237,7 @@ export function connect(
         return fail("bad_message", error instanceof Error ? error.message : String(error));
       }
       inbox = inbox
-        .then(() => (phase === "closed" ? undefined : dispatch(message)))
+        .then(() => (phase === "closed" ? undefined : dispatch(message, receivedAt)))
         .catch((error: unknown) => {
           env.logger.error("message handling failed", { type: message.type, error: String(error) });
           fail("internal", "The server failed to handle this message");

@@ -1,4 +1,9 @@
-import type { ConnectedMessage, ConnectMessage, ErrorMessage, WireErrorCode } from "@synced-store/core";
+import type {
+  ConnectedMessage,
+  ConnectMessage,
+  ErrorMessage,
+  WireErrorCode,
+} from "@synced-store/core/protocol";
 import type { Rejection } from "../engine/rejection-log.js";
 import type { Space } from "../engine/space.js";
 import type { StoreRuntime } from "../engine/store-runtime.js";

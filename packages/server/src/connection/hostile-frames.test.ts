@@ -1,4 +1,4 @@
-import type { ServerMessage } from "@synced-store/core";
+import type { ServerMessage } from "@synced-store/core/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../test-support/test-server.js";
 import type { RawClient } from "../test-support/raw-client.js";

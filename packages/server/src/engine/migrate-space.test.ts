@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defineStore, type PullResponseMessage } from "@synced-store/core";
+import { defineStore } from "@synced-store/core";
+import type { PullResponseMessage } from "@synced-store/core/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { todoV1, todoV2 } from "../../../core/test/todo-versions.js";
 import { createTempDatabase } from "../../test/support/temp-postgres.js";
@@ -19,7 +20,8 @@ const todoV2Counted = defineStore({
   upgrades: {
     2: {
       ...todoV2.upgrades[2],
-      migrate: async (tx) => tx.set("counter", (((await tx.get("counter")) as number | undefined) ?? 0) + 100),
+      migrate: async (tx) =>
+        tx.set("counter", (((await tx.get("counter")) as number | undefined) ?? 0) + 100),
     },
   },
 }).mutators(todoV2.mutatorDefs);
@@ -64,22 +66,24 @@ async function seedV1(storage: Storage) {
 async function pull(t: TestServer, schemaVersion: number): Promise<Record<string, unknown>> {
   const c = await t.client();
   const clientId = `reader-${schemaVersion}-${Math.random().toString(36).slice(2)}`;
-  expect((await c.connect({ space: "vtodo/1", clientId, auth: "bob", schemaVersion })).type).toBe("connected");
+  expect((await c.connect({ space: "vtodo/1", clientId, auth: "bob", schemaVersion })).type).toBe(
+    "connected",
+  );
   const from = c.messages.length;
   c.send({ type: "pull", client_id: clientId, base_version: 0 });
-  const response = (await c.waitFor((m) => m.type === "pull_response", from)) as PullResponseMessage;
+  const response = await c.waitFor((m): m is PullResponseMessage => m.type === "pull_response", from);
   return Object.fromEntries(response.patches.flatMap((p) => (p.op === "set" ? [[p.key, p.value]] : [])));
 }
 
 const backends: Array<[string, () => Promise<Storage>]> = [
   [
     "SQLite",
-    async () => {
+    () => {
       const dir = mkdtempSync(join(tmpdir(), "ss-migrate-"));
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
       const storage = openSqliteStorage({ path: join(dir, "db.sqlite") });
       cleanups.push(() => storage.close());
-      return storage;
+      return Promise.resolve(storage);
     },
   ],
   [
@@ -113,7 +117,13 @@ describe.each(backends)("space data migrations on %s", (_name, open) => {
     servers.splice(0).forEach((s) => void s.close());
     const again = await start(todoV2Counted, storage);
     expect((await pull(again, 2)).counter).toBe(101);
-    expect(await again.server.migrate()).toEqual({ spaces: 1, migrated: 0, current: 1, newer: 0, failed: [] });
+    expect(await again.server.migrate()).toEqual({
+      spaces: 1,
+      migrated: 0,
+      current: 1,
+      newer: 0,
+      failed: [],
+    });
   });
 
   it("migrates every stored space from the command, once even when two servers run it at once", async () => {

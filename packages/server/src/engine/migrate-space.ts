@@ -1,10 +1,5 @@
-import {
-  deepEqual,
-  upgradeEntries,
-  validateValue,
-  type Entry,
-  type MigrationTransaction,
-} from "@synced-store/core";
+import type { Entry, MigrationTransaction } from "@synced-store/core";
+import { deepEqual, upgradeEntries, validateValue } from "@synced-store/core/internal";
 import type { KeyWrite, SpaceHead, StorageTransaction } from "../storage/storage.js";
 import type { StoreRuntime } from "./store-runtime.js";
 

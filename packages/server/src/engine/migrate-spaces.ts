@@ -40,7 +40,12 @@ export async function migrateSpaces(
         else if (result.kind === "newer") newer++;
         else {
           migrated++;
-          logger.info("space migrated", { space: spaceId, from: result.from, to: store.version, keys: result.writes });
+          logger.info("space migrated", {
+            space: spaceId,
+            from: result.from,
+            to: store.version,
+            keys: result.writes,
+          });
           if (result.committedAt !== undefined) onCommit(spaceId, result.committedAt);
         }
       } catch (error) {

@@ -1,4 +1,5 @@
-import { canRead, decodeServerMessage, type PokeMessage } from "@synced-store/core";
+import { canRead } from "@synced-store/core/internal";
+import { decodeServerMessage, type PokeMessage } from "@synced-store/core/protocol";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PokeBuffer, type SpaceConnection } from "./poke-buffer.js";

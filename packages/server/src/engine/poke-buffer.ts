@@ -1,4 +1,5 @@
-import { privateKeyOwner, visibilityOf, type PatchOp } from "@synced-store/core";
+import { privateKeyOwner, visibilityOf } from "@synced-store/core/internal";
+import { type PatchOp } from "@synced-store/core/protocol";
 import { DELETED, type ClientState, type WriteLayer } from "./space-state.js";
 
 /** A connection as the space engine sees it. */

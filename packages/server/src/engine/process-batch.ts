@@ -1,10 +1,6 @@
-import {
-  RETIRED_MUTATION,
-  SyncedStoreError,
-  upgradeMutation,
-  ValidationError,
-  type WireMutation,
-} from "@synced-store/core";
+import { SyncedStoreError, ValidationError } from "@synced-store/core";
+import { RETIRED_MUTATION, upgradeMutation } from "@synced-store/core/internal";
+import { type WireMutation } from "@synced-store/core/protocol";
 import type { Limits } from "./limits.js";
 import { ServerWriteTransaction } from "./server-transaction.js";
 import type { SpaceState, WriteLayer } from "./space-state.js";

@@ -1,4 +1,5 @@
-import { canRead, type PatchOp, type PullResponseMessage } from "@synced-store/core";
+import { canRead } from "@synced-store/core/internal";
+import { type PatchOp, type PullResponseMessage } from "@synced-store/core/protocol";
 import type { StorageReader } from "../storage/storage.js";
 
 /**
@@ -23,12 +24,15 @@ export async function pullResponse(
   if (reset) {
     patches.push({ op: "reset" });
     for (const row of await reader.snapshot()) {
-      if (canRead(userId, row.key)) patches.push({ op: "set", key: row.key, value: read(row.key, row.value) });
+      if (canRead(userId, row.key))
+        patches.push({ op: "set", key: row.key, value: read(row.key, row.value) });
     }
   } else if (baseVersion < version) {
     for (const c of await reader.changesSince(baseVersion)) {
       if (!canRead(userId, c.key)) continue;
-      patches.push(c.deleted ? { op: "del", key: c.key } : { op: "set", key: c.key, value: read(c.key, c.value) });
+      patches.push(
+        c.deleted ? { op: "del", key: c.key } : { op: "set", key: c.key, value: read(c.key, c.value) },
+      );
     }
   }
   const clients = await reader.clients({ userId, sinceVersion: reset ? 0 : baseVersion });

@@ -1,4 +1,4 @@
-import type { ConnectedMessage, PullResponseMessage, ServerMessage } from "@synced-store/core";
+import type { ConnectedMessage, PullResponseMessage, ServerMessage } from "@synced-store/core/protocol";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

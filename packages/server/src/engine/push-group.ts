@@ -1,4 +1,4 @@
-import type { WireMutation } from "@synced-store/core";
+import type { WireMutation } from "@synced-store/core/protocol";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
 import type { Limits } from "./limits.js";
 import { processBatch } from "./process-batch.js";
@@ -22,6 +22,8 @@ export interface PendingPush {
   /** The definition version the pushing client runs. */
   readonly schemaVersion: number;
   readonly mutations: readonly WireMutation[];
+  /** `performance.now()` when its frame arrived, for the stage histograms. */
+  readonly receivedAt: number;
   resolve(outcome: PushOutcome): void;
   reject(error: unknown): void;
 }

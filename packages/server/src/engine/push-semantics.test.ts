@@ -1,4 +1,4 @@
-import { encodeMessage } from "@synced-store/core";
+import { encodeMessage } from "@synced-store/core/protocol";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createMemoryStorage } from "../storage/memory.js";

@@ -1,4 +1,5 @@
-import { ValidationError, type CompiledPattern } from "@synced-store/core";
+import { ValidationError } from "@synced-store/core";
+import { type CompiledPattern } from "@synced-store/core/internal";
 import { withTimeout } from "../util/with-timeout.js";
 import type { Limits } from "./limits.js";
 import { ServerWriteTransaction } from "./server-transaction.js";

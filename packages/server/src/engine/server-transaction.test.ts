@@ -1,4 +1,4 @@
-import { compilePatterns } from "@synced-store/core";
+import { compilePatterns } from "@synced-store/core/internal";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defaultLimits } from "./limits.js";

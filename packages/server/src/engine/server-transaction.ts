@@ -1,9 +1,7 @@
+import { canWrite, validateValue, type CompiledPattern } from "@synced-store/core/internal";
 import {
-  canWrite,
   PermissionError,
-  validateValue,
   ValidationError,
-  type CompiledPattern,
   type KeySchemas,
   type ScanEntry,
   type ScanOptions,

@@ -1,4 +1,4 @@
-import { OrderedMap } from "@synced-store/core";
+import { OrderedMap } from "@synced-store/core/internal";
 import type { SpaceHead, StorageReader } from "../storage/storage.js";
 
 /** Marks a deleted key in a batch's or a transaction's write layer. */

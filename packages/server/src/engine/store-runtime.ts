@@ -1,10 +1,5 @@
-import type {
-  ActionContext,
-  AnyStoreDefinition,
-  CompiledPattern,
-  Upgrades,
-  WriteTransaction,
-} from "@synced-store/core";
+import type { ActionContext, AnyStoreDefinition, Upgrades, WriteTransaction } from "@synced-store/core";
+import type { CompiledPattern } from "@synced-store/core/internal";
 import type { z } from "zod";
 
 /** A mutator as the engine calls it. */

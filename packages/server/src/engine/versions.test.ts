@@ -1,4 +1,5 @@
-import { RETIRED_MUTATION, type PokeMessage, type PullResponseMessage, type ServerMessage } from "@synced-store/core";
+import { RETIRED_MUTATION } from "@synced-store/core/internal";
+import type { PokeMessage, PullResponseMessage, ServerMessage } from "@synced-store/core/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { todoV1, todoV2 } from "../../../core/test/todo-versions.js";
 import { startTestServer, type TestServer } from "../test-support/test-server.js";
@@ -16,11 +17,15 @@ const push = (id: number, name: string, args: unknown) => ({ id, name, args, tim
 async function twoVersions() {
   t = await startTestServer({ stores: [todoV2] });
   const old = await t.client();
-  expect(await old.connect({ space: "vtodo/1", clientId: "old", auth: "ann", schemaVersion: 1 })).toMatchObject({
+  expect(
+    await old.connect({ space: "vtodo/1", clientId: "old", auth: "ann", schemaVersion: 1 }),
+  ).toMatchObject({
     type: "connected",
   });
   const current = await t.client();
-  expect(await current.connect({ space: "vtodo/1", clientId: "new", auth: "bob", schemaVersion: 2 })).toMatchObject({
+  expect(
+    await current.connect({ space: "vtodo/1", clientId: "new", auth: "bob", schemaVersion: 2 }),
+  ).toMatchObject({
     type: "connected",
   });
   return { old, current };
@@ -45,7 +50,10 @@ describe("a server serving versions 1 to 2", () => {
       code: "mutator_retired",
       message: "archive was retired in version 2: archiving is gone; delete the todo instead",
     });
-    const seenByOld = await old.waitFor((m) => isPoke(m) && m.client_id_to_last_mutation_id.old === 3, from.old);
+    const seenByOld = await old.waitFor(
+      (m) => isPoke(m) && m.client_id_to_last_mutation_id.old === 3,
+      from.old,
+    );
     const seenByNew = await current.waitFor((m) => isPoke(m) && m.patches.length > 0, from.current);
     // Stored and poked to v2 in v2's shape, downgraded (no priority) for the v1 client.
     expect((seenByNew as PokeMessage).patches).toEqual([
@@ -58,8 +66,12 @@ describe("a server serving versions 1 to 2", () => {
     // A pull answers each version in its shape too.
     const pulled = old.messages.length;
     old.send({ type: "pull", client_id: "old", base_version: 0 });
-    const snapshot = (await old.waitFor((m) => m.type === "pull_response", pulled)) as PullResponseMessage;
-    expect(snapshot.patches).toContainEqual({ op: "set", key: "todos/a", value: { id: "a", text: "A", done: true } });
+    const snapshot = await old.waitFor((m): m is PullResponseMessage => m.type === "pull_response", pulled);
+    expect(snapshot.patches).toContainEqual({
+      op: "set",
+      key: "todos/a",
+      value: { id: "a", text: "A", done: true },
+    });
   });
 
   it("skips a retired call's placeholder without an error, keeping ids gap-free", async () => {
@@ -74,7 +86,9 @@ describe("a server serving versions 1 to 2", () => {
       ],
     });
     await current.waitFor((m) => isPoke(m) && m.client_id_to_last_mutation_id.new === 2, from);
-    expect(current.messages.slice(from).filter((m) => m.type === "mutation_error" || m.type === "error")).toEqual([]);
+    expect(
+      current.messages.slice(from).filter((m) => m.type === "mutation_error" || m.type === "error"),
+    ).toEqual([]);
   });
 
   it("tells a client below the range to update, with the versions, and closes", async () => {
@@ -92,7 +106,9 @@ describe("a server serving versions 1 to 2", () => {
     expect((await tooOld.waitClosed()).code).toBe(4426);
     // A v1 client is served.
     const v1 = await t.client();
-    expect(await v1.connect({ space: "vtodo/1", clientId: "d", auth: "ann", schemaVersion: todoV1.version })).toMatchObject({
+    expect(
+      await v1.connect({ space: "vtodo/1", clientId: "d", auth: "ann", schemaVersion: todoV1.version }),
+    ).toMatchObject({
       type: "connected",
     });
   });

@@ -1,4 +1,5 @@
-import { SyncedStoreError, type WireErrorCode, wireErrorCode } from "@synced-store/core";
+import { SyncedStoreError } from "@synced-store/core";
+import { type WireErrorCode, wireErrorCode } from "@synced-store/core/protocol";
 
 /** A write over a size limit. */
 export class LimitError extends Error {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SyncServer } from "../sync-server.js";
+import { watchEventLoopLag } from "./event-loop-lag.js";
 import { createHttpHandler } from "./http-adapter.js";
 import { pathOf } from "./request-info.js";
 import { attachWebSocket, type WebSocketOptions } from "./ws-adapter.js";
@@ -38,6 +39,7 @@ export function attach(
   const path = options.path ?? "/sync";
   const wss = attachWebSocket(server, httpServer, options);
   const http = createHttpHandler(server, { path });
+  const stopLagWatch = watchEventLoopLag(server.metrics);
   httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
     void route(req, res).catch((error: unknown) => {
       server.logger.error("HTTP request failed", { url: req.url, error: String(error) });
@@ -63,6 +65,7 @@ export function attach(
   }
   return () =>
     new Promise((resolve) => {
+      stopLagWatch();
       for (const ws of wss.clients) ws.terminate();
       wss.close(() => resolve());
     });

@@ -104,14 +104,13 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
         ? closedError()
         : committer.submit(false, () => fn(new ReadOnly(new SqliteTransaction(statements, spaceId)))),
     spaces: (prefix) =>
-      closed
-        ? closedError()
-        : committer.submit(false, () => Promise.resolve(spaceIds(statements, prefix))),
+      closed ? closedError() : committer.submit(false, () => Promise.resolve(spaceIds(statements, prefix))),
     async close() {
       closed = true;
       await committer.idle();
       db.close();
     },
+    onCommit: (listener) => committer.onCommit(listener),
   };
 }
 
@@ -127,7 +126,9 @@ function prepare(db: Database.Database) {
     ),
     setVersion: db.prepare<[number, string]>("UPDATE spaces SET version = ? WHERE space = ?"),
     setSchemaVersion: db.prepare<[number, string]>("UPDATE spaces SET schema_version = ? WHERE space = ?"),
-    spaces: db.prepare<[string], { space: string }>("SELECT space FROM spaces WHERE space >= ? ORDER BY space"),
+    spaces: db.prepare<[string], { space: string }>(
+      "SELECT space FROM spaces WHERE space >= ? ORDER BY space",
+    ),
     raiseHorizon: db.prepare<[number, string, number]>(
       "UPDATE spaces SET horizon = ? WHERE space = ? AND horizon < ?",
     ),

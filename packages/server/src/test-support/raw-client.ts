@@ -3,7 +3,7 @@ import {
   encodeMessage,
   type ClientMessage,
   type ServerMessage,
-} from "@synced-store/core";
+} from "@synced-store/core/protocol";
 import { WebSocket } from "ws";
 
 /**

@@ -3,7 +3,7 @@
  * handler or over WebSocket to server processes, and poke latency between two clients.
  */
 import { randomBytes } from "node:crypto";
-import { encodeMessage, type ClientMessage } from "@synced-store/core";
+import { encodeMessage, type ClientMessage } from "@synced-store/core/protocol";
 import { summarize } from "../../../../scripts/bench-kit.js";
 import type { ServerProcess } from "../support/server-process.js";
 import type { Storage } from "../../src/storage/storage.js";

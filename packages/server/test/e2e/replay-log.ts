@@ -2,7 +2,7 @@
  * Checks on the server-only log the notes store keeps (`$$so/log/{seq}`): what the server
  * accepted, in server order. Replaying it on an empty map must give the server's state.
  */
-import { isServerOnlyKey } from "@synced-store/core";
+import { isServerOnlyKey } from "@synced-store/core/internal";
 import { LogEntry } from "./notes-definition.js";
 
 /** One accepted mutation, as logged by the server. */
