@@ -136,7 +136,7 @@ const close = async (store: TabStore) => {
 describe("createStore with tabs", () => {
   it("keeps tabs of different app versions apart: no shared pending mutations, no queue taken by an older tab", async () => {
     const { server, openTab } = browser();
-    const one = (await openTab());
+    const one = await openTab();
     const two = (await openTab(defV2)) as unknown as Store<typeof defV2>;
     await one.mutate.put({ k: "a", v: 1 });
     await two.mutate.set({ k: "b", v: 2 });
