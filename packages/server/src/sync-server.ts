@@ -19,6 +19,7 @@ import { createMemoryStorage } from "./storage/memory.js";
 import { SpaceQueue } from "./util/space-queue.js";
 import type { Bus } from "./bus/bus.js";
 import { VersionWatcher } from "./bus/version-watcher.js";
+import { inspectServer, type ServerInspection } from "./admin/server-inspection.js";
 import type { HostRuntime } from "./runtime/host-runtime.js";
 import { nodeHostRuntime } from "./runtime/node-host-runtime.js";
 
@@ -54,6 +55,11 @@ export interface SyncServerOptions extends ServerHooks {
   /** Milliseconds clock, for rate limiting. @default `performance.now` */
   now?: () => number;
   /**
+   * Turns on the admin endpoint of `listen` / `attach` (`GET /admin`, `/admin/state`), which
+   * answers only requests presenting this secret (at least 16 characters). @default off
+   */
+  adminToken?: string;
+  /**
    * The host's byte counting and scheduling, used by the connection handler and the spaces (which
    * touch no runtime global, so they run on any host). @default `nodeHostRuntime`
    */
@@ -84,6 +90,14 @@ export interface SyncServer {
    * migrated when first opened), e.g. from `synced-store migrate` before a deploy.
    */
   migrate(): Promise<MigrationReport>;
+  /** The admin endpoint's secret, when it is on. */
+  readonly adminToken: string | undefined;
+  /**
+   * What operators see: the spaces this process holds (version, key count, clients per user
+   * with their last mutation ids, recent rejections) and the bus. Unfiltered: never hand it to
+   * a client.
+   */
+  inspect(): ServerInspection;
   /** Resolves once every queued operation has finished. */
   settled(): Promise<void>;
   /** Stops listening to the bus and closes the storage (after queued operations); the bus itself stays open. */
@@ -192,6 +206,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     limits,
     logger,
     migrate: () => migrateSpaces(storage, stores.values(), logger, env.onCommit),
+    adminToken: options.adminToken,
+    inspect: () => inspectServer(spaces.values(), metrics.connections, watcher?.state() ?? null),
     async settled() {
       await queue.idle();
       await Promise.all([...spaces.values()].map((s) => s.settled()));

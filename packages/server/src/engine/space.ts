@@ -1,6 +1,7 @@
 import { SyncedStoreError, type Upgrades } from "@synced-store/core";
 import { downgradeValue, hasDowngrades } from "@synced-store/core/internal";
 import { encodeMessage, type WireMutation } from "@synced-store/core/protocol";
+import { inspectSpace, type InspectedSpace } from "../admin/server-inspection.js";
 import type { Logger } from "../logger.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
 import type { SpaceHead, Storage, StorageReader, StorageTransaction } from "../storage/storage.js";
@@ -329,6 +330,12 @@ export class Space {
         if (head !== undefined) await this.#catchUp(r, head);
       });
     });
+  }
+
+  /** What operators see of this space (the admin endpoint). */
+  inspect(): InspectedSpace {
+    const { id, state, connections, rejections } = this;
+    return inspectSpace({ id, state, connections, rejections });
   }
 
   /** Registers `conn` for pokes (after `open`). */
