@@ -119,4 +119,29 @@ describe("SyncedStoreDevtools", () => {
       "Network",
     ]);
   });
+
+  it("shows a Presence tab for a store that declares presence: its own state and the others'", async () => {
+    const store = await storeWithKeys(0);
+    // The shape of `store.presence` (`PresenceApi`): own state, the others, and their listeners.
+    const own = { cursor: { x: 1, y: 2 } };
+    const others = [{ clientId: "c-bob-1", userId: "bob", state: { cursor: { x: 3, y: 4 } } }];
+    const withPresence = Object.assign(Object.create(store) as typeof store, {
+      definition: {
+        ...store.definition,
+        presence: z.object({ cursor: z.object({ x: z.number(), y: z.number() }) }),
+      },
+      presence: {
+        get: () => own,
+        others: () => others,
+        subscribe: () => () => undefined,
+        subscribeOwn: () => () => undefined,
+      },
+    });
+    render(<SyncedStoreDevtools stores={[withPresence]} initialIsOpen />);
+    fireEvent.click(screen.getByRole("tab", { name: "Presence" }));
+    expect(screen.getByTestId("ssd-presence-own").textContent).toContain('"x": 1');
+    const row = screen.getByTestId("ssd-presence-row");
+    expect(row.textContent).toContain("bob");
+    expect(row.textContent).toContain('"x": 3');
+  });
 });
