@@ -12,7 +12,8 @@ import type {
 import { OfflineError, SyncedStoreError, ValidationError, type MutationRejectedError } from "./errors.js";
 import type { PersistenceProvider } from "./kv/persistence.js";
 import { memoryPersistence } from "./persistence/memory-persistence.js";
-import type { AnyStoreDefinition } from "./schema/define-store.js";
+import { PresenceChannel } from "./presence/presence-channel.js";
+import type { AnyStoreDefinition, PresenceOf } from "./schema/define-store.js";
 import { Inspector } from "./inspect/store-inspector.js";
 import { LocalStore } from "./store/local-store.js";
 import type { PeerTarget } from "./store/peer-target.js";
@@ -113,7 +114,19 @@ export function createStore<D extends AnyStoreDefinition>(
     changeCount++;
     watches.notify(change);
   });
-  const connection = options.connect?.(local, { spaceId, definition, logger, onError, tap: inspector });
+  const presence = new PresenceChannel<PresenceOf<D>>(
+    definition.presence as z.ZodType | undefined,
+    () => local.clientId,
+    onError,
+  );
+  const connection = options.connect?.(local, {
+    spaceId,
+    definition,
+    logger,
+    onError,
+    tap: inspector,
+    presence,
+  });
   const unlinkPeers = (tabLink?.peers ?? options.peers)?.(local);
 
   const statusListeners = new Listeners<[SyncStatus]>();
@@ -201,6 +214,15 @@ export function createStore<D extends AnyStoreDefinition>(
     ready: local.ready,
     mutate: mutate as MutateApi<D>,
     action: action as ActionApi<D>,
+    presence: {
+      get: () => presence.get(),
+      set: (state) => presence.set(state),
+      update: (partial) => presence.update(partial),
+      clear: () => presence.clear(),
+      others: () => presence.others(),
+      subscribe: (listener) => presence.subscribe(listener),
+      subscribeOwn: (listener) => presence.subscribeOwn(listener),
+    },
     async query<TResult>(query: Query<D, TResult>): Promise<TResult> {
       await local.ready;
       // A query that awaits may interleave with a change; run it again so it reads one state.
@@ -258,6 +280,7 @@ export function createStore<D extends AnyStoreDefinition>(
       subscriptions.close();
       unlinkPeers?.();
       await connection?.close();
+      presence.disconnected();
       await local.close();
     },
   };

@@ -23,6 +23,8 @@ export {
 } from "./schema/keys.js";
 export type { PatternToKey, KeySchemas, ValueAt, ValueUnder, KeyOf } from "./schema/key-pattern.js";
 export * from "./schema/define-store.js";
+export type { PresencePeer } from "./presence/presence-channel.js";
+export type { PresenceLink } from "./presence/presence-link.js";
 export type * from "./store/transaction.js";
 export type * from "./store/server-update.js";
 export type * from "./sync/status.js";

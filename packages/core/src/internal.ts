@@ -7,6 +7,7 @@ export { toSyncedStoreError } from "./errors.js";
 export { isServerOnlyKey, privateKeyOwner, visibilityOf, canRead, canWrite } from "./schema/keys.js";
 export { compilePatterns, schemaForKey, type CompiledPattern } from "./schema/key-pattern.js";
 export { validateValue } from "./schema/validate-value.js";
+export { validatePresence } from "./schema/validate-presence.js";
 export { OrderedMap, compareKeys } from "./kv/ordered-map.js";
 export { LocalStore, type LocalStoreOptions, type LocalMutation } from "./store/local-store.js";
 export type { KeyChange, StoreChange } from "./store/store-change.js";

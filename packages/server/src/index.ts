@@ -11,12 +11,13 @@ export type { AuthenticateRequest, ConnectionInfo, RequestInfo, ServerHooks } fr
 export { defaultLimits, type Limits } from "./engine/limits.js";
 export type { MigrationReport } from "./engine/migrate-spaces.js";
 export type { MutatorOverrides } from "./engine/store-runtime.js";
+export type { PresenceOptions } from "./presence/presence-hub.js";
 export type { WireError } from "./engine/wire-error.js";
 export { silentLogger, type Logger } from "./logger.js";
 export { ServerMetrics } from "./metrics/server-metrics.js";
 export type * from "./storage/storage.js";
 export { createMemoryStorage } from "./storage/memory.js";
-export type { Bus, BusHandlers, VersionNotice } from "./bus/bus.js";
+export { PRESENCE_PAYLOAD_BYTES, type Bus, type BusHandlers, type VersionNotice } from "./bus/bus.js";
 export { createMemoryBus, MemoryBusNetwork } from "./bus/memory-bus.js";
 export type { ServerInspection, InspectedSpace, InspectedClient } from "./admin/server-inspection.js";
 export type { BusState } from "./bus/bus-state.js";

@@ -57,6 +57,14 @@ export const actionMessage = z.object({
   args: jsonValue,
 });
 export const pingMessage = z.object({ type: z.literal("ping") });
+/**
+ * Sets this connection's presence in the space (the whole state: the latest wins), or clears it
+ * with `null`. Ephemeral: never stored, never versioned; it ends with the connection.
+ */
+export const presenceMessage = z.object({
+  type: z.literal("presence"),
+  state: z.custom<unknown>((state) => state !== undefined, "state is required (null clears presence)"),
+});
 
 export const clientMessage = z.discriminatedUnion("type", [
   connectMessage,
@@ -64,12 +72,14 @@ export const clientMessage = z.discriminatedUnion("type", [
   pullMessage,
   actionMessage,
   pingMessage,
+  presenceMessage,
 ]);
 export type ConnectMessage = z.infer<typeof connectMessage>;
 export type PushMessage = z.infer<typeof pushMessage>;
 export type PullMessage = z.infer<typeof pullMessage>;
 export type ActionMessage = z.infer<typeof actionMessage>;
 export type PingMessage = z.infer<typeof pingMessage>;
+export type PresenceMessage = z.infer<typeof presenceMessage>;
 export type ClientMessage = z.infer<typeof clientMessage>;
 
 // ---- server → client ----
@@ -102,6 +112,10 @@ export const wireErrorCode = z.enum([
   "key_too_large",
   "value_too_large",
   "rate_limited",
+  // presence refused (error; the previous state stays)
+  "invalid_presence",
+  "presence_too_large",
+  "presence_space_full",
   "internal",
 ]);
 export type WireErrorCode = z.infer<typeof wireErrorCode>;
@@ -158,6 +172,24 @@ export const errorMessage = z.object({
   server_version: z.number().int().optional(),
 });
 export const pongMessage = z.object({ type: z.literal("pong") });
+/** One connection's presence as others see it. */
+export const presenceEntry = z.object({
+  client_id: z.string(),
+  user_id: z.string(),
+  state: z.unknown(),
+});
+export type PresenceEntry = z.infer<typeof presenceEntry>;
+/**
+ * Presence of the other connections of the space. `full`: `set` is everything there is (drop what
+ * is not in it), as sent after `connected`; otherwise the changes since the previous message.
+ */
+export const presenceUpdateMessage = z.object({
+  type: z.literal("presence"),
+  full: z.boolean(),
+  set: z.array(presenceEntry),
+  /** Client ids whose presence ended. */
+  removed: z.array(z.string()),
+});
 
 export const serverMessage = z.union([
   connectedMessage,
@@ -167,6 +199,7 @@ export const serverMessage = z.union([
   actionResultMessage,
   errorMessage,
   pongMessage,
+  presenceUpdateMessage,
 ]);
 export type ConnectedMessage = z.infer<typeof connectedMessage>;
 export type PokeMessage = z.infer<typeof pokeMessage>;
@@ -175,4 +208,5 @@ export type MutationErrorMessage = z.infer<typeof mutationErrorMessage>;
 export type ActionResultMessage = z.infer<typeof actionResultMessage>;
 export type ErrorMessage = z.infer<typeof errorMessage>;
 export type PongMessage = z.infer<typeof pongMessage>;
+export type PresenceUpdateMessage = z.infer<typeof presenceUpdateMessage>;
 export type ServerMessage = z.infer<typeof serverMessage>;

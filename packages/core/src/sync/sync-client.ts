@@ -6,6 +6,7 @@ import { ActionRequests, errorFromWire } from "./action-requests.js";
 import { backoffDelay } from "./backoff.js";
 import { CatchUp } from "./catch-up.js";
 import { Heartbeat } from "./heartbeat.js";
+import { PresenceSender } from "./presence-sender.js";
 import { PushScheduler } from "./push-scheduler.js";
 import { ResyncWatchdog } from "./resync-watchdog.js";
 import { serverErrorAction } from "./server-error-policy.js";
@@ -69,6 +70,7 @@ export class SyncClient {
   private readonly watchdog: ResyncWatchdog;
   private readonly pushes: PushScheduler;
   private readonly catchUp: CatchUp;
+  private readonly presence: PresenceSender | undefined;
   /** Serializes message handling: updates must reach the store in arrival order. */
   private inbox: Promise<void> = Promise.resolve();
   private readonly unsubscribePending: () => void;
@@ -121,6 +123,15 @@ export class SyncClient {
         this.catchUp.pull();
       },
     });
+    const link = options.presence;
+    this.presence =
+      link &&
+      new PresenceSender({
+        link,
+        timers: this.timers,
+        send: (message) => this.send(message),
+        intervalMs: options.presenceIntervalMs,
+      });
     this.unsubscribePending = this.target.onPendingAdded(() => this.pushes.schedule());
   }
 
@@ -158,6 +169,8 @@ export class SyncClient {
     this.clearTimer("retryTimer");
     if (this.conn) this.conn.link?.close(1000, "client closed");
     this.conn = null;
+    this.presence?.stop();
+    this.options.presence?.disconnected();
     this.tracker.update({ connection: "offline" });
   }
 
@@ -165,6 +178,7 @@ export class SyncClient {
   dispose(): void {
     this.disposed = true;
     this.stop();
+    this.presence?.dispose();
     this.unsubscribePending();
   }
 
@@ -291,6 +305,8 @@ export class SyncClient {
     this.watchdog.stop();
     this.heartbeat.stop();
     this.pushes.stop();
+    this.presence?.stop();
+    this.options.presence?.disconnected();
     this.catchUp.abandonPull();
     this.actions.failAll("the connection closed before its result arrived");
     this.transports.closed(conn.transport, info);
@@ -341,6 +357,8 @@ export class SyncClient {
         return this.onServerError(conn, message);
       case "pong":
         return;
+      case "presence":
+        return this.options.presence?.receive(message);
       default:
         assertNever(message);
     }
@@ -374,6 +392,8 @@ export class SyncClient {
     const reset = otherHistory && hadHistory;
     if (reset || message.version !== target.baseVersion()) this.catchUp.pull(otherHistory ? 0 : undefined);
     this.pushes.start(message.last_mutation_id);
+    // The server keeps presence per connection: announce ours again on every new one.
+    this.presence?.start();
   }
 
   private onServerError(conn: Connection, message: ErrorMessage): void {

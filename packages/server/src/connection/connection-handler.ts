@@ -6,6 +6,7 @@ import {
   type ClientMessage,
   type ConnectMessage,
   type ErrorMessage,
+  type PresenceMessage,
   type PushMessage,
   type ServerMessage,
   type WireErrorCode,
@@ -18,6 +19,7 @@ import type { HandlerEnvironment } from "./handler-environment.js";
 import { handshake } from "./handshake.js";
 import type { ConnectionInfo, RequestInfo } from "./hooks.js";
 import { RateLimiter } from "./rate-limiter.js";
+import type { PresenceOwner } from "../presence/presence-record.js";
 
 /** Sends one frame to the peer. */
 export type SendFrame = (frame: string) => void;
@@ -64,6 +66,9 @@ export function connect(
   let space: Space | undefined;
   let conn: SpaceConnection | undefined;
   let info: ConnectionInfo | undefined;
+  let presenceOwner: PresenceOwner | undefined;
+  // An HTTP request is one poll of a client that stays: presence it sets outlives the request.
+  const polling = request.transport === "http";
   env.metrics.connections++;
   env.metrics.connectionsTotal++;
 
@@ -105,6 +110,8 @@ export function connect(
         return space.pull(conn, message.base_version);
       case "action":
         return onAction(space, info, message);
+      case "presence":
+        return onPresence(info, message);
       default:
         // A message type added to the protocol does not compile until it is handled here.
         return assertNever(message);
@@ -140,6 +147,9 @@ export function connect(
       sendMessage({ type: "mutation_error", client_id: info.clientId, mutation_id: id, ...error });
     }
     space.attach(self);
+    presenceOwner = { kind: "connection", connection: self };
+    env.presence.join(info.spaceId, self);
+    if (polling) env.presence.renew(info.spaceId, info.clientId);
     try {
       await env.hooks.onConnect?.(info);
     } catch (error) {
@@ -201,6 +211,14 @@ export function connect(
     );
   };
 
+  const onPresence = (who: ConnectionInfo, message: PresenceMessage) => {
+    const owner: PresenceOwner = polling
+      ? { kind: "lease", expiresAt: env.presence.leaseExpiry() }
+      : presenceOwner!;
+    const refused = env.presence.set(who.spaceId, who, owner, message.state);
+    if (refused !== undefined) fail(refused.code, refused.message);
+  };
+
   const handle: ConnectionHandle = {
     handleMessage(frame) {
       if (phase === "closed") return;
@@ -249,6 +267,9 @@ export function connect(
       phase = "closed";
       env.metrics.connections--;
       if (conn !== undefined) space?.detach(conn);
+      if (conn !== undefined && info !== undefined) {
+        env.presence.leave(info.spaceId, conn, polling ? undefined : presenceOwner);
+      }
       if (wasReady && info !== undefined) {
         const who = info;
         void Promise.resolve()
