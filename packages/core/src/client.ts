@@ -21,7 +21,7 @@ import { linkTabs, type TabOptions } from "./tabs/link-tabs.js";
 import type { ReadTransaction } from "./store/transaction.js";
 import { SubscriptionManager } from "./subscriptions/subscription-manager.js";
 import { WatchRegistry } from "./subscriptions/watch-registry.js";
-import type { ConnectionStatus, SyncStatus } from "./sync/status.js";
+import type { ConnectionStatus, SyncStatus, UpdateNeeded } from "./sync/status.js";
 import type { SyncConnector } from "./sync/sync-layer.js";
 import { Listeners } from "./util/listeners.js";
 import { silentLogger, type Logger } from "./util/logger.js";
@@ -60,6 +60,12 @@ export interface CreateStoreOptions {
    * instead of from its first call. @default false
    */
   readonly inspect?: boolean;
+  /**
+   * Called once `status.updateNeeded` is set: the server no longer serves this app's version,
+   * or this browser holds data of a newer version. Show "a new version is available, reload".
+   * @default none (the status still shows it)
+   */
+  readonly onUpdateNeeded?: (info: UpdateNeeded) => void;
 }
 
 const OFFLINE: ConnectionStatus = { connection: "offline", lastError: null };
@@ -83,6 +89,7 @@ export function createStore<D extends AnyStoreDefinition>(
     linkTabs({
       tabs,
       name: `${spaceId}/${options.userId}`,
+      version: definition.version,
       openPersistence: (clientId) => provider.open(`${spaceId}/${options.userId}/${clientId}`),
       openOrphan: (clientId, peers) =>
         createStore(definition, { ...untabbed, persistence: provider, clientId, peers }),
@@ -123,6 +130,8 @@ export function createStore<D extends AnyStoreDefinition>(
   const unlinkPeers = (tabLink?.peers ?? options.peers)?.(local);
 
   const statusListeners = new Listeners<[SyncStatus]>();
+  /** Set when persisted state is of a newer version than this app (the store cannot load it). */
+  let localUpdateNeeded: UpdateNeeded | null = null;
   let status = computeStatus();
   // The one place the status is put together: the sync layer's connection and error, this
   // store's pending count, and `syncing` derived from both.
@@ -130,7 +139,8 @@ export function createStore<D extends AnyStoreDefinition>(
     const c = connection?.status() ?? OFFLINE;
     const pendingCount = local.pendingCount();
     const syncing = c.connection === "online" && pendingCount > 0;
-    return { connection: c.connection, pendingCount, syncing, lastError: c.lastError };
+    const updateNeeded = localUpdateNeeded ?? c.updateNeeded ?? null;
+    return { connection: c.connection, pendingCount, syncing, lastError: c.lastError, updateNeeded };
   }
   function refreshStatus(): void {
     const next = computeStatus();
@@ -138,15 +148,28 @@ export function createStore<D extends AnyStoreDefinition>(
       next.connection === status.connection &&
       next.pendingCount === status.pendingCount &&
       next.syncing === status.syncing &&
-      next.lastError === status.lastError
+      next.lastError === status.lastError &&
+      next.updateNeeded === status.updateNeeded
     )
       return;
+    const newlyNeeded = next.updateNeeded !== null && status.updateNeeded === null;
     status = next;
     statusListeners.emit(onError, status);
+    if (newlyNeeded && next.updateNeeded !== null) options.onUpdateNeeded?.(next.updateNeeded);
   }
   local.onPendingCountChange(refreshStatus);
   connection?.onStatusChange(refreshStatus);
-  void local.ready.then(refreshStatus, onError);
+  void local.ready.then(refreshStatus, (error: unknown) => {
+    if (error instanceof SyncedStoreError && error.code === "persisted_version_ahead") {
+      localUpdateNeeded = {
+        reason: "persisted_newer",
+        clientVersion: definition.version,
+        message: error.message,
+      };
+      refreshStatus();
+    }
+    onError(error);
+  });
   inspector.attach({
     spaceId,
     userId: options.userId,

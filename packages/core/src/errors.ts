@@ -17,7 +17,10 @@ export type SyncedStoreErrorCode =
   | "offline"
   | "closed"
   | "protocol_error"
-  | "unsupported_schema_version"
+  | "mutator_retired"
+  | "update_needed"
+  | "server_version_behind"
+  | "persisted_version_ahead"
   | "unauthenticated"
   | "unauthorized"
   | "internal";

@@ -64,3 +64,11 @@ export { memoryTabLocks, type TabLocks, type ReleaseLock } from "./tabs/tab-lock
 export { webTabLocks, type LockManagerLike } from "./tabs/web-tab-locks.js";
 export { memoryClientRegistry, type ClientRegistry } from "./tabs/client-registry.js";
 export { browserOnlineSignal, type OnlineSignal } from "./sync/network-events.js";
+export type {
+  Entry,
+  FamilyUpgrade,
+  MutatorUpgrade,
+  MigrationTransaction,
+  VersionUpgrade,
+  Upgrades,
+} from "./schema/upgrades.js";

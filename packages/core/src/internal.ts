@@ -16,3 +16,6 @@ export { SyncClient } from "./sync/sync-client.js";
 export type { SyncClientOptions } from "./sync/sync-client-options.js";
 export { backoffDelay } from "./sync/backoff.js";
 export { systemTimers } from "./sync/timers.js";
+export { RETIRED_MUTATION } from "./schema/upgrades.js";
+export { upgradeMutation, type MutationUpgrade } from "./schema/upgrade-mutation.js";
+export { upgradeEntries, downgradeValue, hasDowngrades } from "./schema/upgrade-values.js";

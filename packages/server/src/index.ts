@@ -9,6 +9,7 @@ export type { HostRuntime } from "./runtime/host-runtime.js";
 export { nodeHostRuntime } from "./runtime/node-host-runtime.js";
 export type { AuthenticateRequest, ConnectionInfo, RequestInfo, ServerHooks } from "./connection/hooks.js";
 export { defaultLimits, type Limits } from "./engine/limits.js";
+export type { MigrationReport } from "./engine/migrate-spaces.js";
 export type { MutatorOverrides } from "./engine/store-runtime.js";
 export type { PresenceOptions } from "./presence/presence-hub.js";
 export type { WireError } from "./engine/wire-error.js";

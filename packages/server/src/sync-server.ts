@@ -9,6 +9,7 @@ import {
 import type { HandlerEnvironment } from "./connection/handler-environment.js";
 import type { RequestInfo, ServerHooks } from "./connection/hooks.js";
 import { resolveLimits, type Limits } from "./engine/limits.js";
+import { migrateSpaces, type MigrationReport } from "./engine/migrate-spaces.js";
 import { Space } from "./engine/space.js";
 import { storeRuntime, type MutatorOverrides, type StoreRuntime } from "./engine/store-runtime.js";
 import type { WireError } from "./engine/wire-error.js";
@@ -89,6 +90,11 @@ export interface SyncServer {
   readonly metrics: ServerMetrics;
   readonly limits: Limits;
   readonly logger: Logger;
+  /**
+   * Migrates every stored space of every store to its store's version now (spaces are otherwise
+   * migrated when first opened), e.g. from `synced-store migrate` before a deploy.
+   */
+  migrate(): Promise<MigrationReport>;
   /** The admin endpoint's secret, when it is on. */
   readonly adminToken: string | undefined;
   /**
@@ -228,6 +234,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     metrics,
     limits,
     logger,
+    migrate: () => migrateSpaces(storage, stores.values(), logger, env.onCommit),
     adminToken: options.adminToken,
     inspect: () => inspectServer(spaces.values(), metrics.connections, watcher?.state() ?? null),
     async settled() {

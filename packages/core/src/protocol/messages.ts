@@ -93,6 +93,7 @@ export const wireErrorCode = z.enum([
   "unknown_key",
   "mutator_failed",
   "permission_denied",
+  "mutator_retired",
   // action failures (action_result)
   "unknown_action",
   "action_failed",
@@ -104,7 +105,8 @@ export const wireErrorCode = z.enum([
   "unauthenticated",
   "unauthorized",
   "unknown_space",
-  "unsupported_schema_version",
+  "update_needed",
+  "server_version_behind",
   "mutation_gap",
   "too_many_mutations",
   "key_too_large",
@@ -162,6 +164,12 @@ export const errorMessage = z.object({
   message: z.string(),
   /** With `mutation_gap`: the server's last processed id, so the client re-pushes after it. */
   last_mutation_id: z.number().int().nonnegative().optional(),
+  /** With `update_needed` and `server_version_behind`: the client's `schema_version`. */
+  client_version: z.number().int().optional(),
+  /** With `update_needed` and `server_version_behind`: the oldest version the server serves. */
+  min_supported_version: z.number().int().optional(),
+  /** With `update_needed` and `server_version_behind`: the server's version. */
+  server_version: z.number().int().optional(),
 });
 export const pongMessage = z.object({ type: z.literal("pong") });
 /** One connection's presence as others see it. */

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { WriteTransaction } from "../store/transaction.js";
 import { compilePatterns, type CompiledPattern, type KeySchemas } from "./key-pattern.js";
+import { checkVersions, type Upgrades } from "./upgrades.js";
 
 /** A mutator: zod-typed arguments and a deterministic function over a write transaction. */
 export interface MutatorDef<S extends KeySchemas, TArgs extends z.ZodType> {
@@ -59,8 +60,14 @@ export interface StoreDefinition<
 > {
   /** Store type id: the first part of every space id (`{name}/{instance}`). No `/`. */
   readonly name: string;
-  /** Bumped when the schema changes incompatibly; old clients are told to reload. */
+  /** This definition's version (see `DefineStoreOptions.version`). */
+  readonly version: number;
+  /** Same as `version`: what clients send as `schema_version`. */
   readonly schemaVersion: number;
+  /** The oldest client version a server of this definition serves. */
+  readonly minSupportedVersion: number;
+  /** How each version came from the previous one. */
+  readonly upgrades: Upgrades;
   readonly keys: S;
   readonly mutatorDefs: M;
   readonly actionDefs: A;
@@ -103,8 +110,20 @@ export type ActionFactory<S extends KeySchemas> = <TArgs extends z.ZodType, TRes
 export interface DefineStoreOptions<S extends KeySchemas, P extends PresenceSchema = undefined> {
   /** Store type id, e.g. `"todo"`. */
   name: string;
-  /** @default 1 */
+  /**
+   * Bumped with every change to keys, schemas or mutators that clients of the previous version
+   * would see differently; `upgrades` says how each version came from the one before. @default 1
+   */
+  version?: number;
+  /** @deprecated the former name of `version` */
   schemaVersion?: number;
+  /**
+   * The oldest client version a server of this definition serves (queued mutations of those
+   * clients are upgraded before they run); older clients are told to update. @default 1
+   */
+  minSupportedVersion?: number;
+  /** Per version from 2 to `version`: how values and queued mutations upgrade. @default none */
+  upgrades?: Upgrades;
   /** Key pattern → zod schema, e.g. `{ "todos/*": Todo, "$$pu/*\/filter": Filter }`. */
   keys: S;
   /**
@@ -129,36 +148,49 @@ export function defineStore<S extends KeySchemas, P extends PresenceSchema = und
   if (options.name.length === 0 || options.name.includes("/")) {
     throw new Error(`Store name must be non-empty and contain no "/": ${JSON.stringify(options.name)}`);
   }
-  return build(options.name, options.schemaVersion ?? 1, options.keys, {}, {}, options.presence as P);
+  const version = options.version ?? options.schemaVersion ?? 1;
+  const minSupportedVersion = options.minSupportedVersion ?? 1;
+  const upgrades = options.upgrades ?? {};
+  checkVersions(options.name, version, minSupportedVersion, upgrades);
+  const shape: Shape<S, P> = {
+    name: options.name,
+    version,
+    schemaVersion: version,
+    minSupportedVersion,
+    upgrades,
+    keys: options.keys,
+    presence: options.presence as P,
+    patterns: compilePatterns(options.keys),
+  };
+  return build(shape, {}, {});
 }
+
+/** What every builder step of one definition shares. */
+type Shape<S extends KeySchemas, P extends PresenceSchema> = Omit<
+  StoreDefinition<S, MutatorDefs<S>, ActionDefs<S>, P>,
+  "mutatorDefs" | "actionDefs"
+>;
 
 function build<
   S extends KeySchemas,
   M extends MutatorDefs<S>,
   A extends ActionDefs<S>,
   P extends PresenceSchema,
->(
-  name: string,
-  schemaVersion: number,
-  keys: S,
-  mutatorDefs: M,
-  actionDefs: A,
-  presence: P,
-): StoreDefinitionBuilder<S, M, A, P> {
+>(shape: Shape<S, P>, mutatorDefs: M, actionDefs: A): StoreDefinitionBuilder<S, M, A, P> {
   return {
-    name,
-    schemaVersion,
-    keys,
+    ...shape,
     mutatorDefs,
     actionDefs,
-    presence,
-    patterns: compilePatterns(keys),
     mutators(defs) {
-      return build(name, schemaVersion, keys, { ...mutatorDefs, ...defs }, actionDefs, presence);
+      for (const name of Object.keys(defs)) {
+        // `$$` names are the protocol's (a retired mutation's placeholder travels as one).
+        if (name.startsWith("$$")) throw new Error(`Mutator names may not start with "$$": ${name}`);
+      }
+      return build(shape, { ...mutatorDefs, ...defs }, actionDefs);
     },
     actions(make) {
       const defs = make((args, run) => ({ args, run }));
-      return build(name, schemaVersion, keys, mutatorDefs, { ...actionDefs, ...defs }, presence);
+      return build(shape, mutatorDefs, { ...actionDefs, ...defs });
     },
   };
 }

@@ -10,7 +10,7 @@ import { PresenceSender } from "./presence-sender.js";
 import { PushScheduler } from "./push-scheduler.js";
 import { ResyncWatchdog } from "./resync-watchdog.js";
 import { serverErrorAction } from "./server-error-policy.js";
-import type { ConnectionStatus } from "./status.js";
+import type { ConnectionStatus, UpdateNeeded } from "./status.js";
 import { StatusTracker } from "./status-tracker.js";
 import type { SyncClientOptions } from "./sync-client-options.js";
 import { systemTimers, type SyncTimers, type TimerHandle } from "./timers.js";
@@ -25,6 +25,8 @@ interface Connection {
   readonly kind: Transport["kind"];
   link: TransportConnection | null;
   phase: "opening" | "handshaking" | "ready";
+  /** Its close keeps the error that ended it in the status (not "connection lost"). */
+  keepError?: boolean;
 }
 
 /*
@@ -153,6 +155,7 @@ export class SyncClient {
     if (this.running || this.disposed) return;
     this.running = true;
     this.fatal = null;
+    this.tracker.update({ updateNeeded: null });
     this.tracker.update({ connection: "connecting" });
     void this.target.ready.then(
       () => this.connect(),
@@ -311,7 +314,7 @@ export class SyncClient {
       this.tracker.update({ connection: "offline" });
       return;
     }
-    if (conn.phase !== "ready" || info.code !== 1000) {
+    if ((conn.phase !== "ready" || info.code !== 1000) && conn.keepError !== true) {
       const why = info.reason || (info.opened ? "Connection lost" : "Could not connect to the server");
       this.tracker.update({ lastError: { code: "connection", message: why } });
     }
@@ -399,7 +402,16 @@ export class SyncClient {
     const action = serverErrorAction(message.code, typeof this.options.auth === "function");
     if (action === "fatal") {
       this.fatal = new SyncedStoreError(error.code, `${message.code}: ${message.message}`);
+      if (message.code === "update_needed") this.tracker.update({ updateNeeded: updateNeededOf(message) });
       this.report(this.fatal);
+      conn.link?.close(1000, message.code);
+      this.onClose(conn, { code: 1000, reason: message.code, opened: true });
+      return;
+    }
+    if (action === "wait") {
+      // Not a connection problem: the error stays in the status while the retry waits.
+      this.report(error);
+      conn.keepError = true;
       conn.link?.close(1000, message.code);
       this.onClose(conn, { code: 1000, reason: message.code, opened: true });
       return;
@@ -440,4 +452,17 @@ export class SyncClient {
     if (handle !== undefined) this.timers.clearTimeout(handle);
     this[name] = undefined;
   }
+}
+
+/** The `updateNeeded` status of an `update_needed` error. */
+function updateNeededOf(message: ErrorMessage): UpdateNeeded {
+  return {
+    reason: "client_too_old",
+    clientVersion: message.client_version ?? 0,
+    ...(message.min_supported_version === undefined
+      ? {}
+      : { minSupportedVersion: message.min_supported_version }),
+    ...(message.server_version === undefined ? {} : { serverVersion: message.server_version }),
+    message: message.message,
+  };
 }

@@ -5,6 +5,7 @@ import {
   type ActionMessage,
   type ClientMessage,
   type ConnectMessage,
+  type ErrorMessage,
   type PresenceMessage,
   type PushMessage,
   type ServerMessage,
@@ -74,7 +75,7 @@ export function connect(
   const sendMessage = (message: ServerMessage) => {
     if (phase !== "closed") send(encodeMessage(message));
   };
-  const fail = (code: WireErrorCode, message: string, close?: number) => {
+  const fail = (code: WireErrorCode, message: string, close?: number, details?: Partial<ErrorMessage>) => {
     env.metrics.protocolErrors++;
     // Who and what, never the frame itself (it may hold another user's data or credentials).
     env.logger[close === undefined ? "debug" : "info"]("protocol error", {
@@ -83,7 +84,7 @@ export function connect(
       ...(request.remoteAddress === undefined ? {} : { remote: request.remoteAddress }),
       ...(close === undefined ? {} : { close }),
     });
-    sendMessage({ type: "error", code, message });
+    sendMessage({ ...details, type: "error", code, message });
     if (close !== undefined) {
       closeTransport(close, message.slice(0, 120));
       handle.close();
@@ -121,12 +122,13 @@ export function connect(
     phase = "handshaking";
     const result = await handshake(env, message, request);
     if (isClosed()) return;
-    if (!result.ok) return fail(result.code, result.message, result.close);
+    if (!result.ok) return fail(result.code, result.message, result.close, result.details);
     space = result.space;
     info = result.info;
     const self: SpaceConnection = {
       userId: info.userId,
       clientId: info.clientId,
+      schemaVersion: info.schemaVersion,
       version: result.reset ? 0 : message.base_version,
       resetPending: result.reset,
       sendFrame: (frame) => {
@@ -171,7 +173,7 @@ export function connect(
     // Backpressure: a connection has at most MAX_PUSHES_IN_FLIGHT pushes queued in its space.
     if (inFlight >= MAX_PUSHES_IN_FLIGHT) await pushes;
     inFlight++;
-    pushes = s.push(who.userId, who.clientId, message.mutations, receivedAt).then(
+    pushes = s.push(who.userId, who.clientId, message.mutations, receivedAt, who.schemaVersion).then(
       (outcome) => {
         inFlight--;
         onPushOutcome(who, outcome);

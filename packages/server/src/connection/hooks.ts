@@ -26,6 +26,8 @@ export interface ConnectionInfo {
   readonly userId: string;
   readonly spaceId: string;
   readonly clientId: string;
+  /** The version of the store definition the client runs (its `schema_version`). */
+  readonly schemaVersion: number;
 }
 
 /** The server's hooks; every one may be async. */
@@ -48,5 +50,8 @@ export interface ServerHooks {
    * whenever presence goes out, so it must be synchronous and quick; when it turns false, the
    * subject's presence is removed for that viewer. Throwing hides. @default everyone sees everyone
    */
-  presenceVisible?: (subject: ConnectionInfo, viewer: ConnectionInfo) => boolean;
+  presenceVisible?: (
+    subject: Omit<ConnectionInfo, "schemaVersion">,
+    viewer: Omit<ConnectionInfo, "schemaVersion">,
+  ) => boolean;
 }

@@ -9,7 +9,10 @@ import {
 } from "./presence-record.js";
 
 /** Decides whether `viewer` may see `subject`'s presence (the `presenceVisible` hook). */
-export type PresenceVisibility = (subject: ConnectionInfo, viewer: ConnectionInfo) => boolean;
+export type PresenceVisibility = (subject: PresenceParty, viewer: PresenceParty) => boolean;
+
+/** Who a presence belongs to, or who would see it. */
+export type PresenceParty = Pick<ConnectionInfo, "userId" | "clientId" | "spaceId">;
 
 /** What a space's presence needs from around it. */
 export interface SpacePresenceEnvironment {
