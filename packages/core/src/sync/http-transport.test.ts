@@ -53,6 +53,41 @@ describe("httpTransport", () => {
     expect(JSON.parse(frames[0] ?? "")).toMatchObject({ type: "connected" });
   });
 
+  it("keeps one presence request waiting at most, with the latest state", async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const calls: Array<{ url: string; body: unknown }> = [];
+    const fetch: FetchLike = async (url, init) => {
+      calls.push({ url, body: JSON.parse(init.body) });
+      if (url.endsWith("/presence")) await gate;
+      const messages = url.endsWith("/connect")
+        ? [{ type: "connected", history_id: "h", version: 0, last_mutation_id: 0 }]
+        : [];
+      return { ok: true, status: 200, text: () => Promise.resolve(JSON.stringify({ messages })) };
+    };
+    const onOpen = vi.fn();
+    const conn = httpTransport({ url: "http://host/sync", fetch }).open({
+      onOpen,
+      onFrame: vi.fn(),
+      onClose: vi.fn(),
+    });
+    await vi.waitFor(() => expect(onOpen).toHaveBeenCalled());
+    conn.send(encodeMessage(connect));
+    conn.send(encodeMessage({ type: "presence", state: { x: 0 } }));
+    await vi.waitFor(() => expect(calls).toHaveLength(2)); // the first presence request is in flight
+    for (let x = 1; x <= 50; x++) conn.send(encodeMessage({ type: "presence", state: { x } }));
+    conn.send(encodeMessage({ type: "pull", client_id: "c1", base_version: 0 }));
+    release();
+    await vi.waitFor(() => expect(calls).toHaveLength(4));
+    expect(calls.map((c) => c.url.slice("http://host/sync/".length))).toEqual([
+      "connect",
+      "presence",
+      "presence",
+      "pull",
+    ]);
+    expect((calls[2]!.body as { message: unknown }).message).toEqual({ type: "presence", state: { x: 50 } });
+  });
+
   it("reports a network failure as a close", async () => {
     const { fetch } = fakeFetch(() => new Error("ECONNREFUSED"));
     const onClose = vi.fn();

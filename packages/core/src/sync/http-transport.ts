@@ -33,6 +33,8 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       let closed = false;
       let connect: ConnectMessage | null = null;
       let queue: Promise<void> = Promise.resolve();
+      /** A presence message queued and not yet posted: a newer one replaces its state. */
+      let queuedPresence: { message: ClientMessage } | null = null;
       const close = (code: number, reason: string) => {
         if (closed) return;
         closed = true;
@@ -88,6 +90,20 @@ export function httpTransport(options: HttpTransportOptions): Transport {
           // Heartbeats are for sockets; each HTTP request already proves the server is there.
           if (message.type === "ping") return;
           if (message.type === "connect") connect = message;
+          if (message.type === "presence") {
+            // A cursor streams faster than requests return: only the latest state waits in line.
+            if (queuedPresence !== null) {
+              queuedPresence.message = message;
+              return;
+            }
+            const slot = { message: message as ClientMessage };
+            queuedPresence = slot;
+            queue = queue.then(() => {
+              queuedPresence = null;
+              return post(slot.message);
+            });
+            return;
+          }
           queue = queue.then(() => post(message));
         },
         close(code = 1000, reason = "") {

@@ -57,9 +57,11 @@ async function startServer() {
     ],
     { stdio: ["ignore", "pipe", "inherit", "ipc"] },
   );
+  const stdout = child.stdout;
+  if (stdout === null) throw new Error("bench server has no stdout");
   const port = await new Promise<number>((resolve, reject) => {
     let out = "";
-    child.stdout.on("data", (chunk: Buffer) => {
+    stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       const m = /READY (\d+)/.exec(out);
       if (m) resolve(Number(m[1]));
