@@ -1,6 +1,7 @@
-import type { BrowserContextOptions, Page } from "playwright-core";
+import type { BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { expect } from "vitest";
 import type { TestBrowser } from "../../e2e-kit/chromium.js";
+import { recordSyncFrames, type FrameRecorder } from "../../e2e-kit/frame-recorder.js";
 
 /** How long an e2e step waits for its condition. */
 export const WAIT = { timeout: 15_000 };
@@ -28,6 +29,25 @@ export async function signIn(
   await page.getByRole("button", { name: /Continue/ }).click();
   await syncState(page, "online");
   return page;
+}
+
+/** One user: their own browser context (storage, IndexedDB), a page on the board, its sync frames. */
+export interface BoardUser {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  readonly frames: FrameRecorder;
+}
+
+/** As `signIn`, recording the page's sync frames from the start. */
+export async function signInRecorded(browser: TestBrowser, url: string, name: string): Promise<BoardUser> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const frames = recordSyncFrames(page);
+  await page.goto(url);
+  await page.getByLabel("Your name").fill(name);
+  await page.getByRole("button", { name: /Continue/ }).click();
+  await syncState(page, "online");
+  return { context, page, frames };
 }
 
 /** Waits until the sync badge shows `state` (online, offline, syncing, connecting). */

@@ -2,40 +2,23 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWhiteboardServer, type RunningWhiteboardServer } from "../server/start-server.js";
 import { launchChromium, type TestBrowser } from "../../e2e-kit/chromium.js";
-import { recordSyncFrames, type FrameRecorder } from "../../e2e-kit/frame-recorder.js";
 import { screenshotDir } from "../../e2e-kit/screenshot-dir.js";
-import { converged, create, syncState, WAIT } from "./board-page.js";
-
-/** One user: their own browser context (storage, IndexedDB) and a page on the board. */
-interface User {
-  readonly context: BrowserContext;
-  readonly page: Page;
-  readonly frames: FrameRecorder;
-}
+import { converged, create, syncState, WAIT, signInRecorded, type BoardUser } from "./board-page.js";
 
 let dir: string;
 let server: RunningWhiteboardServer;
 let browser: TestBrowser;
-let ada: User;
-let bob: User;
+let ada: BoardUser;
+let bob: BoardUser;
 
-async function signIn(name: string): Promise<User> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const frames = recordSyncFrames(page);
-  await page.goto(server.url);
-  await page.getByLabel("Your name").fill(name);
-  await page.getByRole("button", { name: /Continue/ }).click();
-  await syncState(page, "online");
-  return { context, page, frames };
-}
+const signIn = (name: string) => signInRecorded(browser, server.url, name);
 
 /** Moves `user`'s mouse to (x, y) of the canvas. */
-async function pointAt(user: User, x: number, y: number): Promise<void> {
+async function pointAt(user: BoardUser, x: number, y: number): Promise<void> {
   const canvas = await user.page.getByTestId("canvas").boundingBox();
   await user.page.mouse.move(canvas!.x + x, canvas!.y + y, { steps: 3 });
 }
