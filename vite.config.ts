@@ -40,6 +40,10 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: { name: "devtools", root: "packages/devtools", environment: "jsdom" },
+      },
+      {
+        extends: true,
         test: { name: "scripts", root: "scripts", environment: "node" },
       },
       {

@@ -23,9 +23,19 @@ export interface BenchResult {
   timing?: Timing;
   /** Any other figure: bytes, counts, ratios. */
   figures?: Record<string, number | string>;
+  /** Where the time went: one summary per stage of the measured path, in path order. */
+  stages?: Record<string, StageTiming>;
   /** The target from the issue, as text, and whether it was met. */
   target?: string;
   met?: boolean;
+}
+
+/** One stage of a measured path (from samples or from a server histogram). */
+export interface StageTiming {
+  medianMs: number;
+  p99Ms: number;
+  /** Observations (samples, pushes, commits: see the stage's name). */
+  count: number;
 }
 
 /** Summarizes samples in milliseconds. */
@@ -69,7 +79,11 @@ export function heapUsed(): number {
 
 const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(1)}µs` : `${ms.toFixed(2)}ms`);
 
-/** Prints a suite's results as a table and writes them to `bench-results/<suite>.json`. */
+/**
+ * Prints a suite's results as a table and writes them to `bench-results/<suite>.json`. When a
+ * result missed its target, lists the misses and sets the process's exit code to 1, so `pnpm
+ * bench` (and CI) fails visibly on a regression.
+ */
 export function report(suite: string, results: BenchResult[]): void {
   console.log(`\n## ${suite}`);
   for (const r of results) {
@@ -83,6 +97,12 @@ export function report(suite: string, results: BenchResult[]): void {
       : "";
     const target = r.target ? `  target ${r.target}: ${r.met ? "met" : "MISSED"}` : "";
     console.log(`- ${r.name} [${r.workload}]  ${t} ${f}${target}`);
+    if (r.stages) {
+      const parts = Object.entries(r.stages).map(
+        ([stage, s]) => `${stage} ${fmt(s.medianMs)}/${fmt(s.p99Ms)}`,
+      );
+      console.log(`    stages (median/p99): ${parts.join("  ")}`);
+    }
   }
   const dir = join(process.cwd(), "bench-results");
   mkdirSync(dir, { recursive: true });
@@ -92,4 +112,9 @@ export function report(suite: string, results: BenchResult[]): void {
     JSON.stringify({ suite, date: new Date().toISOString(), node: process.version, results }, null, 2),
   );
   console.log(`  → ${file}`);
+  const missed = results.filter((r) => r.met === false);
+  if (missed.length > 0) {
+    console.log(`  ${missed.length} target(s) MISSED in ${suite}: ${missed.map((r) => r.name).join("; ")}`);
+    process.exitCode = 1;
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * `pnpm bench [filter]`: runs every `*.bench.ts` of the workspace, each in its own Node process
  * (with --expose-gc, against TypeScript sources), one after another so they do not disturb each
- * other. Each writes `bench-results/<suite>.json`.
+ * other. Each writes `bench-results/<suite>.json`. A benchmark that misses one of its targets
+ * (or fails) exits non-zero, and so does this command, naming it.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
@@ -24,7 +25,7 @@ if (files.length === 0) {
   console.error(`No benchmark matches "${filter}"`);
   process.exit(1);
 }
-let failed = 0;
+const failed: string[] = [];
 for (const file of files) {
   console.log(`\n# ${file}`);
   const run = spawnSync(
@@ -32,6 +33,7 @@ for (const file of files) {
     ["--expose-gc", "--conditions=@synced-store/source", "--import", "tsx", file],
     { stdio: "inherit" },
   );
-  if (run.status !== 0) failed++;
+  if (run.status !== 0) failed.push(file);
 }
-process.exit(failed === 0 ? 0 : 1);
+if (failed.length > 0) console.error(`\nMissed a target or failed: ${failed.join(", ")}`);
+process.exit(failed.length === 0 ? 0 : 1);

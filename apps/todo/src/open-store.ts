@@ -15,6 +15,8 @@ export function syncUrl(): string {
  */
 export function openTodoStore(instance: string, userId: string): Store<TodoDefinition> {
   return createStore(todo, {
+    // In development the devtools panel shows the network log and acknowledgements from the start.
+    inspect: import.meta.env.DEV,
     space: instance,
     userId,
     persistence: idbPersistence(),

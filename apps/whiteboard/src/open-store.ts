@@ -15,6 +15,8 @@ export function syncUrl(): string {
  */
 export function openBoardStore(boardId: string, userId: string): Store<WhiteboardDefinition> {
   return createStore(whiteboard, {
+    // In development the devtools panel shows the network log and acknowledgements from the start.
+    inspect: import.meta.env.DEV,
     space: boardId,
     userId,
     persistence: idbPersistence(),

@@ -17,3 +17,5 @@ export type * from "./storage/storage.js";
 export { createMemoryStorage } from "./storage/memory.js";
 export type { Bus, BusHandlers, VersionNotice } from "./bus/bus.js";
 export { createMemoryBus, MemoryBusNetwork } from "./bus/memory-bus.js";
+export type { ServerInspection, InspectedSpace, InspectedClient } from "./admin/server-inspection.js";
+export type { BusState } from "./bus/bus-state.js";

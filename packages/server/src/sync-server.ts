@@ -18,6 +18,7 @@ import { createMemoryStorage } from "./storage/memory.js";
 import { SpaceQueue } from "./util/space-queue.js";
 import type { Bus } from "./bus/bus.js";
 import { VersionWatcher } from "./bus/version-watcher.js";
+import { inspectServer, type ServerInspection } from "./admin/server-inspection.js";
 import type { HostRuntime } from "./runtime/host-runtime.js";
 import { nodeHostRuntime } from "./runtime/node-host-runtime.js";
 
@@ -53,6 +54,11 @@ export interface SyncServerOptions extends ServerHooks {
   /** Milliseconds clock, for rate limiting. @default `performance.now` */
   now?: () => number;
   /**
+   * Turns on the admin endpoint of `listen` / `attach` (`GET /admin`, `/admin/state`), which
+   * answers only requests presenting this secret (at least 16 characters). @default off
+   */
+  adminToken?: string;
+  /**
    * The host's byte counting and scheduling, used by the connection handler and the spaces (which
    * touch no runtime global, so they run on any host). @default `nodeHostRuntime`
    */
@@ -78,6 +84,14 @@ export interface SyncServer {
   readonly metrics: ServerMetrics;
   readonly limits: Limits;
   readonly logger: Logger;
+  /** The admin endpoint's secret, when it is on. */
+  readonly adminToken: string | undefined;
+  /**
+   * What operators see: the spaces this process holds (version, key count, clients per user
+   * with their last mutation ids, recent rejections) and the bus. Unfiltered: never hand it to
+   * a client.
+   */
+  inspect(): ServerInspection;
   /** Resolves once every queued operation has finished. */
   settled(): Promise<void>;
   /** Stops listening to the bus and closes the storage (after queued operations); the bus itself stays open. */
@@ -148,6 +162,11 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     });
   }
 
+  const stopCommitWatch = storage.onCommit?.((commit) => {
+    metrics.storageCommit.observe(commit.durationMs);
+    metrics.transactionsPerCommit.observe(commit.transactions);
+  });
+
   const idleMs = options.idleSpaceMs ?? 60_000;
   const sweeper = setInterval(
     () => {
@@ -180,6 +199,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     metrics,
     limits,
     logger,
+    adminToken: options.adminToken,
+    inspect: () => inspectServer(spaces.values(), metrics.connections, watcher?.state() ?? null),
     async settled() {
       await queue.idle();
       await Promise.all([...spaces.values()].map((s) => s.settled()));
@@ -187,6 +208,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     async close() {
       watcher?.close();
       clearInterval(sweeper);
+      stopCommitWatch?.();
       await queue.idle();
       await storage.close();
     },

@@ -7,6 +7,7 @@ import { useAutoOpenList } from "../use-auto-open-list.js";
 import { useHashList } from "../use-hash-list.js";
 import { loadDisplayName } from "../user-name.js";
 import { AccentPicker } from "./accent-picker.js";
+import { DevPanel } from "./dev-panel.js";
 import { ListSidebar } from "./list-sidebar.js";
 import { RejectionToasts } from "./rejection-toasts.js";
 import { SyncIndicator } from "./sync-indicator.js";
@@ -89,6 +90,7 @@ export function TodoApp({ userId, onSignOut }: TodoAppProps) {
           </main>
         </div>
         <RejectionToasts />
+        <DevPanel stores={listStore ? [directory, listStore] : [directory]} />
       </Themed>
     </StoreProvider>
   );

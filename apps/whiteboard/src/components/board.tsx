@@ -5,6 +5,7 @@ import { storeFor } from "../store-registry.js";
 import { UndoHistory } from "../undo-history.js";
 import { useShortcuts } from "../use-shortcuts.js";
 import { Canvas } from "./canvas.js";
+import { DevPanel } from "./dev-panel.js";
 import { PresenceBar } from "./presence-bar.js";
 import { RejectionToasts } from "./rejection-toasts.js";
 import { SyncBadge } from "./sync-badge.js";
@@ -23,6 +24,7 @@ export function Board({ boardId, userId, onSignOut }: BoardProps) {
   return (
     <StoreProvider store={store}>
       <BoardContent userId={userId} onSignOut={onSignOut} />
+      <DevPanel stores={[store]} />
     </StoreProvider>
   );
 }

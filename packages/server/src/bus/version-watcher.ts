@@ -1,5 +1,6 @@
 import type { Storage } from "../storage/storage.js";
 import type { Bus, VersionNotice } from "./bus.js";
+import type { BusState } from "./bus-state.js";
 
 /** Version reads a resync runs at once. */
 const RESYNC_CONCURRENCY = 4;
@@ -40,6 +41,9 @@ export class VersionWatcher {
   readonly #unsubscribe: () => void;
   readonly #poll: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  #stats = { noticesHeard: 0, published: 0, resyncs: 0, errors: 0 };
+  #lastError: BusState["lastError"] = null;
+  #lastNoticeAt: number | null = null;
 
   constructor(options: VersionWatcherOptions) {
     this.#options = options;
@@ -61,11 +65,13 @@ export class VersionWatcher {
    */
   committed(spaceId: string, version: number): void {
     this.#raise(spaceId, version);
+    this.#stats.published++;
     this.#options.bus.publish(spaceId, version).catch((error: unknown) => this.#report(error));
   }
 
   /** Re-reads the current version of every served space and reports the ones that advanced. */
   async resync(): Promise<void> {
+    this.#stats.resyncs++;
     const served = new Set(this.#options.spaces());
     // Forget spaces no longer served, so the map stays as small as the set of active spaces.
     for (const spaceId of this.#known.keys()) if (!served.has(spaceId)) this.#known.delete(spaceId);
@@ -85,6 +91,17 @@ export class VersionWatcher {
     await Promise.all(Array.from({ length: Math.min(RESYNC_CONCURRENCY, queue.length) }, worker));
   }
 
+  /** Counters of what the watcher saw, for operators. */
+  state(): BusState {
+    return {
+      id: this.#options.bus.id,
+      ...this.#stats,
+      lastError: this.#lastError,
+      lastNoticeAt: this.#lastNoticeAt,
+      spacesTracked: this.#known.size,
+    };
+  }
+
   /** Stops listening and polling. */
   close(): void {
     this.#closed = true;
@@ -94,6 +111,8 @@ export class VersionWatcher {
 
   #onNotice(notice: VersionNotice): void {
     if (this.#closed) return;
+    this.#stats.noticesHeard++;
+    this.#lastNoticeAt = Date.now();
     this.#advance(notice.spaceId, notice.version);
   }
 
@@ -119,6 +138,8 @@ export class VersionWatcher {
   }
 
   #report(error: unknown): void {
+    this.#stats.errors++;
+    this.#lastError = { message: error instanceof Error ? error.message : String(error), at: Date.now() };
     (this.#options.onError ?? (() => undefined))(error);
   }
 }

@@ -12,7 +12,7 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = command === undefined || command === "--help" ? 0 : 2;
     return;
   }
-  const args = parseServeArgs(rest);
+  const args = parseServeArgs(rest, process.env);
   const logger = jsonLogger(undefined, args.logLevel);
   const { server, running, bus } = await serve(args, logger);
   let stopping = false;

@@ -29,6 +29,14 @@ describe("serve arguments", () => {
     expect(args.extra["database-url"]).toBe("postgres://x");
   });
 
+  it("takes the admin token from --admin-token or SYNCED_STORE_ADMIN_TOKEN, off by default", () => {
+    const token = "0123456789abcdef0123";
+    expect(parseServeArgs(["d.ts"]).adminToken).toBeUndefined();
+    expect(parseServeArgs(["d.ts", "--admin-token", token]).adminToken).toBe(token);
+    expect(parseServeArgs(["d.ts"], { SYNCED_STORE_ADMIN_TOKEN: token }).adminToken).toBe(token);
+    expect(() => parseServeArgs(["d.ts", "--admin-token", "short"])).toThrow(/at least 16/);
+  });
+
   it.each([
     [[]],
     [["d.ts", "--port", "70000"]],

@@ -8,6 +8,7 @@ import type { Logger } from "../logger.js";
 import { loadDefinition } from "./load-definition.js";
 import { openBackend } from "./open-backend.js";
 import type { Bus } from "../bus/bus.js";
+import { MIN_ADMIN_TOKEN_LENGTH } from "../node/admin-token.js";
 
 /** Usage text of `synced-store serve`. */
 export const SERVE_USAGE = `Usage: synced-store serve <definition module> [options]
@@ -22,6 +23,10 @@ Options:
   --redis-url <u>     With --database-url: Redis pub/sub (redis://host:port) as that bus
   --sync <mode>       SQLite synchronous mode: FULL or NORMAL (default FULL)
   --log-level <lvl>   debug, info, warn or error (default info)
+  --admin-token <t>   Serve GET /admin (HTML) and /admin/state (JSON) to requests presenting
+                      this secret (Authorization: Bearer, or a browser's Basic login password;
+                      at least 16 characters). Also read from SYNCED_STORE_ADMIN_TOKEN, which
+                      keeps it out of the process list. Off by default.
 `;
 
 /** Parsed options of `serve`. */
@@ -33,12 +38,17 @@ export interface ServeArgs {
   readonly db: string | undefined;
   readonly synchronous: "FULL" | "NORMAL";
   readonly logLevel: "debug" | "info" | "warn" | "error";
+  /** The admin endpoint's secret; undefined keeps it off. */
+  readonly adminToken: string | undefined;
   /** Unparsed `--name value` options, for storage backends added later (`--database-url`, `--redis-url`). */
   readonly extra: Readonly<Record<string, string | boolean | undefined>>;
 }
 
 /** Parses `serve`'s arguments; throws with a usage hint on bad input. */
-export function parseServeArgs(argv: readonly string[]): ServeArgs {
+export function parseServeArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): ServeArgs {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -50,6 +60,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
       db: { type: "string" },
       sync: { type: "string" },
       "log-level": { type: "string" },
+      "admin-token": { type: "string" },
       // Read by the storage and bus backends that take them (see `storageFromArgs`).
       "database-url": { type: "string" },
       "redis-url": { type: "string" },
@@ -64,6 +75,13 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
   if (sync !== "FULL" && sync !== "NORMAL") throw new Error(`Bad --sync ${sync}: FULL or NORMAL`);
   const level = String(values["log-level"] ?? "info");
   if (!["debug", "info", "warn", "error"].includes(level)) throw new Error(`Bad --log-level ${level}`);
+  const adminToken = values["admin-token"] ?? env.SYNCED_STORE_ADMIN_TOKEN;
+  if (
+    adminToken !== undefined &&
+    (typeof adminToken !== "string" || adminToken.length < MIN_ADMIN_TOKEN_LENGTH)
+  ) {
+    throw new Error(`Bad --admin-token: at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
+  }
   return {
     definition,
     port,
@@ -72,6 +90,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     db: typeof values.db === "string" ? values.db : undefined,
     synchronous: sync,
     logLevel: level as ServeArgs["logLevel"],
+    adminToken,
     extra: values,
   };
 }
@@ -105,6 +124,7 @@ export async function serve(
     ...definition,
     storage,
     ...(bus ? { bus } : {}),
+    ...(args.adminToken === undefined ? {} : { adminToken: args.adminToken }),
     logger,
     onConnect: async (info) => {
       logger.info("client connected", { ...info });
@@ -121,6 +141,7 @@ export async function serve(
     port: running.port,
     stores: definition.stores.map((s) => s.name),
     db: args.db ?? null,
+    admin: args.adminToken === undefined ? null : `http://${args.host}:${running.port}/admin`,
   });
   return { server, running, ...(bus ? { bus } : {}) };
 }

@@ -86,7 +86,7 @@ export function connect(
   };
 
   /** Handles one decoded message; every client message type has its case. */
-  const dispatch = async (message: ClientMessage): Promise<void> => {
+  const dispatch = async (message: ClientMessage, receivedAt: number): Promise<void> => {
     if (message.type === "ping") return sendMessage({ type: "pong" });
     if (message.type === "connect") {
       if (phase !== "new") return fail("already_connected", "This connection already sent connect");
@@ -97,7 +97,7 @@ export function connect(
     }
     switch (message.type) {
       case "push":
-        return onPush(space, info, message);
+        return onPush(space, info, message, receivedAt);
       case "pull":
         if (message.client_id !== info.clientId)
           return fail("bad_message", "client_id differs from connect's");
@@ -150,7 +150,7 @@ export function connect(
    * client's pushes in flight can share a commit. Outcomes come back in push order (the space
    * commits its queue in order), and a later pull or action queues behind the push.
    */
-  const onPush = async (s: Space, who: ConnectionInfo, message: PushMessage) => {
+  const onPush = async (s: Space, who: ConnectionInfo, message: PushMessage, receivedAt: number) => {
     if (message.client_id !== who.clientId) return fail("bad_message", "client_id differs from connect's");
     if (message.mutations.length > env.limits.maxMutationsPerPush) {
       return fail(
@@ -161,7 +161,7 @@ export function connect(
     // Backpressure: a connection has at most MAX_PUSHES_IN_FLIGHT pushes queued in its space.
     if (inFlight >= MAX_PUSHES_IN_FLIGHT) await pushes;
     inFlight++;
-    pushes = s.push(who.userId, who.clientId, message.mutations).then(
+    pushes = s.push(who.userId, who.clientId, message.mutations, receivedAt).then(
       (outcome) => {
         inFlight--;
         onPushOutcome(who, outcome);
@@ -202,6 +202,7 @@ export function connect(
   const handle: ConnectionHandle = {
     handleMessage(frame) {
       if (phase === "closed") return;
+      const receivedAt = performance.now();
       // Length in UTF-16 units bounds the UTF-8 size from below; count bytes only when it may matter.
       if (
         frame.length > env.limits.maxFrameBytes / 3 &&
@@ -234,7 +235,7 @@ export function connect(
         return fail("bad_message", error instanceof Error ? error.message : String(error));
       }
       inbox = inbox
-        .then(() => (phase === "closed" ? undefined : dispatch(message)))
+        .then(() => (phase === "closed" ? undefined : dispatch(message, receivedAt)))
         .catch((error: unknown) => {
           env.logger.error("message handling failed", { type: message.type, error: String(error) });
           fail("internal", "The server failed to handle this message");

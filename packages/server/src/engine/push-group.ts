@@ -20,6 +20,8 @@ export interface PendingPush {
   readonly userId: string;
   readonly clientId: string;
   readonly mutations: readonly WireMutation[];
+  /** `performance.now()` when its frame arrived, for the stage histograms. */
+  readonly receivedAt: number;
   resolve(outcome: PushOutcome): void;
   reject(error: unknown): void;
 }

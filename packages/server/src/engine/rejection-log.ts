@@ -34,6 +34,18 @@ export class RejectionLog {
     }
   }
 
+  /** The newest `limit` rejections of the clients that were rejected last, newest first. */
+  recent(limit: number): Array<Rejection & { readonly clientId: string }> {
+    const out: Array<Rejection & { readonly clientId: string }> = [];
+    const clients = [...this.#byClient.keys()];
+    for (let i = clients.length - 1; i >= 0 && out.length < limit; i--) {
+      const list = this.#byClient.get(clients[i]!)!;
+      for (let j = list.length - 1; j >= 0 && out.length < limit; j--)
+        out.push({ clientId: clients[i]!, ...list[j]! });
+    }
+    return out;
+  }
+
   /** Rejections of `clientId` with id > `afterId`, in id order. */
   after(clientId: string, afterId: number): Rejection[] {
     return (this.#byClient.get(clientId) ?? []).filter((r) => r.id > afterId);

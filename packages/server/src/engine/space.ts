@@ -1,5 +1,6 @@
 import { encodeMessage, type WireMutation } from "@synced-store/core/protocol";
 import { SyncedStoreError } from "@synced-store/core";
+import { inspectSpace, type InspectedSpace } from "../admin/server-inspection.js";
 import type { Logger } from "../logger.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
 import type { SpaceHead, Storage, StorageReader, StorageTransaction } from "../storage/storage.js";
@@ -40,7 +41,7 @@ const MAX_GROUP_MUTATIONS = 5000;
 /**
  * One space's engine: its cached state, its connections, and every operation on it run one at
  * a time through the shared queue (keyed by space id). Commits are poked to every connection,
- * coalesced until the next turn of the event loop.
+ * coalesced with the commits that finish in the same task.
  */
 export class Space {
   // Only this class touches its state and connections: everything else goes through its methods.
@@ -50,6 +51,8 @@ export class Space {
   private readonly rejections = new RejectionLog();
   readonly #pokes = new PokeBuffer();
   readonly #pushes: PendingPush[] = [];
+  /** Arrival times of committed pushes whose poke has not gone out yet. */
+  #unpoked: number[] = [];
   #drainQueued = false;
   #flushScheduled = false;
 
@@ -99,9 +102,14 @@ export class Space {
    * while an earlier group runs (from any connection of the space) commit together in one
    * storage transaction and one version, so many small pushes cost one commit.
    */
-  push(userId: string, clientId: string, mutations: readonly WireMutation[]): Promise<PushOutcome> {
+  push(
+    userId: string,
+    clientId: string,
+    mutations: readonly WireMutation[],
+    receivedAt = performance.now(),
+  ): Promise<PushOutcome> {
     return new Promise((resolve, reject) => {
-      this.#pushes.push({ userId, clientId, mutations, resolve, reject });
+      this.#pushes.push({ userId, clientId, mutations, receivedAt, resolve, reject });
       this.#scheduleDrain();
     });
   }
@@ -127,8 +135,15 @@ export class Space {
     }
     if (this.#pushes.length > 0) this.#scheduleDrain();
     if (group.length === 0) return;
+    const { metrics } = this.env;
+    let began: number | undefined;
+    let wrote = 0;
     try {
       const { outcomes, version, writes, clients } = await this.env.storage.transact(this.id, async (tx) => {
+        if (began === undefined) {
+          began = performance.now();
+          for (const p of group) metrics.pushQueue.observe(began - p.receivedAt);
+        }
         const head = await tx.head();
         await this.#catchUp(tx, head);
         const writes: WriteLayer = new Map();
@@ -153,13 +168,21 @@ export class Space {
           );
           if (rows.length > 0) await tx.putRejections(rows, REJECTIONS_KEPT);
         }
+        wrote = performance.now();
         return { outcomes, version, writes, clients };
       });
       if (version !== undefined) {
+        metrics.pushTransaction.observe(wrote - began!);
+        metrics.pushCommit.observe(performance.now() - wrote);
+        metrics.pushesPerVersion.observe(group.length);
         group.forEach((p, i) => this.rejections.record(p.clientId, outcomes[i]!.errors));
+        for (const p of group) this.#unpoked.push(p.receivedAt);
         this.#committed(version, writes, clients);
       }
       group.forEach((p, i) => p.resolve(outcomes[i]!));
+      // Queued after the outcomes' handlers: a client hears of its rejected mutation before the
+      // poke that acknowledges it (else its `confirmed` would resolve).
+      if (version !== undefined) this.#scheduleFlush();
     } catch (error) {
       for (const p of group) p.reject(error);
     }
@@ -245,6 +268,7 @@ export class Space {
           return next;
         });
         this.#committed(version, writes, new Map());
+        this.#scheduleFlush();
         return { ok: true, result };
       } catch (error) {
         this.env.metrics.actionsFailed++;
@@ -262,6 +286,12 @@ export class Space {
         if (head !== undefined) await this.#catchUp(r, head);
       });
     });
+  }
+
+  /** What operators see of this space (the admin endpoint). */
+  inspect(): InspectedSpace {
+    const { id, state, connections, rejections } = this;
+    return inspectSpace({ id, state, connections, rejections });
   }
 
   /** Registers `conn` for pokes (after `open`). */
@@ -314,21 +344,29 @@ export class Space {
     this.state.apply(version, writes, clients);
     this.env.metrics.commits++;
     this.#pokes.add(version, version, writes, clients);
-    this.#scheduleFlush();
     this.env.onCommit(this.id, version);
   }
 
+  /**
+   * Pokes what was committed, on a microtask: after the commits that settle in this same task (a
+   * group commit settles many) and the handlers already queued, and no later. Waiting for the
+   * next turn of the event loop would make every peer wait behind whatever frames arrive
+   * meanwhile.
+   */
   #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    // After the current batch of I/O callbacks: pushes already queued commit first and share the poke.
-    this.env.runtime.defer(() => this.#flush());
+    queueMicrotask(() => this.#flush());
   }
 
   #flush(): void {
     this.#flushScheduled = false;
     const waited = this.#pokes.flush(this.connections);
     if (waited !== undefined) this.env.metrics.observePokeLatency(waited);
+    if (this.#unpoked.length === 0) return;
+    const now = performance.now();
+    for (const receivedAt of this.#unpoked) this.env.metrics.pushLatency.observe(now - receivedAt);
+    this.#unpoked = [];
   }
 }
 

@@ -1,9 +1,11 @@
-/** Upper bounds (ms) of the poke latency histogram buckets. */
-const POKE_BUCKETS_MS = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000];
+import { Histogram } from "./histogram.js";
 
 /**
  * Counters the server keeps while it runs; `toPrometheus` renders them for `/metrics`.
- * Cheap enough to update on every message.
+ * Cheap enough to update on every message. The histograms follow a push through the server's
+ * stages: queue (arrival → its transaction starts), transaction (mutators and writes), commit
+ * (writes done → durable; `storage_commit` is the COMMIT itself: the fsync or the database's round
+ * trip) and poke (commit → pokes sent), with `push_latency` the whole way from arrival to poke.
  */
 export class ServerMetrics {
   connections = 0;
@@ -17,17 +19,50 @@ export class ServerMetrics {
   actionsFailed = 0;
   protocolErrors = 0;
   commits = 0;
-  readonly #pokeBuckets = POKE_BUCKETS_MS.map(() => 0);
-  #pokeCount = 0;
-  #pokeSumMs = 0;
+  readonly pushQueue = new Histogram(
+    "synced_store_push_queue_ms",
+    "Time from a push frame's arrival until the transaction that runs it starts, in milliseconds.",
+  );
+  readonly pushTransaction = new Histogram(
+    "synced_store_push_transaction_ms",
+    "Time a push group's transaction spent running mutators and writing, in milliseconds.",
+  );
+  readonly pushCommit = new Histogram(
+    "synced_store_push_commit_ms",
+    "Time from a push group's last write until storage reported it durable (commit group and COMMIT), in milliseconds.",
+  );
+  /** Fed by storages with `onCommit`. */
+  readonly storageCommit = new Histogram(
+    "synced_store_storage_commit_ms",
+    "Time one storage COMMIT took (fsync, or the database round trip), in milliseconds.",
+  );
+  readonly transactionsPerCommit = new Histogram(
+    "synced_store_storage_transactions_per_commit",
+    "Space transactions carried by one storage COMMIT (grouped commits).",
+    [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024],
+  );
+  readonly pokeLatency = new Histogram(
+    "synced_store_poke_latency_ms",
+    "Time from commit to poke sent, in milliseconds.",
+  );
+  readonly pushLatency = new Histogram(
+    "synced_store_push_latency_ms",
+    "Time from a push frame's arrival until the poke with its effect went out, in milliseconds.",
+  );
+  readonly pushesPerVersion = new Histogram(
+    "synced_store_pushes_per_version",
+    "Push messages committed together as one version of a space.",
+    [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024],
+  );
+  /** Fed by the Node adapter (`listen`, `attach`); empty on other hosts. */
+  readonly eventLoopLag = new Histogram(
+    "synced_store_event_loop_lag_ms",
+    "How late a timer fired on the server's thread (sampled every 20 ms), in milliseconds.",
+  );
 
   /** Records how long a commit waited until its poke went out. */
   observePokeLatency(ms: number): void {
-    this.#pokeCount++;
-    this.#pokeSumMs += ms;
-    POKE_BUCKETS_MS.forEach((bound, i) => {
-      if (ms <= bound) this.#pokeBuckets[i]!++;
-    });
+    this.pokeLatency.observe(ms);
   }
 
   /** The Prometheus text exposition of every metric. */
@@ -52,14 +87,18 @@ export class ServerMetrics {
     metric("synced_store_actions_total", "counter", "Actions run.", this.actions);
     metric("synced_store_actions_failed_total", "counter", "Actions that failed.", this.actionsFailed);
     metric("synced_store_protocol_errors_total", "counter", "Protocol errors sent.", this.protocolErrors);
-    const h = "synced_store_poke_latency_ms";
-    lines.push(`# HELP ${h} Time from commit to poke sent, in milliseconds.`, `# TYPE ${h} histogram`);
-    POKE_BUCKETS_MS.forEach((bound, i) => lines.push(`${h}_bucket{le="${bound}"} ${this.#pokeBuckets[i]}`));
-    lines.push(
-      `${h}_bucket{le="+Inf"} ${this.#pokeCount}`,
-      `${h}_sum ${this.#pokeSumMs}`,
-      `${h}_count ${this.#pokeCount}`,
-    );
+    for (const h of [
+      this.pushQueue,
+      this.pushTransaction,
+      this.pushCommit,
+      this.storageCommit,
+      this.transactionsPerCommit,
+      this.pokeLatency,
+      this.pushLatency,
+      this.pushesPerVersion,
+      this.eventLoopLag,
+    ])
+      lines.push(...h.toPrometheus());
     return lines.join("\n") + "\n";
   }
 }

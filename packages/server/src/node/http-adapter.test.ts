@@ -104,4 +104,23 @@ describe("HTTP endpoints", () => {
     expect(metrics).toMatch(/^synced_store_connections 1$/m);
     expect(metrics).toMatch(/# TYPE synced_store_poke_latency_ms histogram/);
   });
+
+  it("times every stage of a push in /metrics", async () => {
+    t = await startTestServer();
+    const writer = await t.connected("alice", "w");
+    await t.connected("bob", "r");
+    writer.send({
+      type: "push",
+      client_id: "w",
+      mutations: [{ id: 1, name: "setItem", args: { id: "a", text: "x" }, timestamp: 0 }],
+    });
+    await writer.waitFor((m) => m.type === "poke");
+    await t.server.settled();
+    const text = await (await fetch(`http://127.0.0.1:${t.running.port}/metrics`)).text();
+    const count = (name: string) => Number(new RegExp(`^${name}_count (\\S+)$`, "m").exec(text)?.[1]);
+    for (const stage of ["push_queue", "push_transaction", "push_commit", "poke_latency", "push_latency"])
+      expect(count(`synced_store_${stage}_ms`), stage).toBe(1);
+    expect(count("synced_store_pushes_per_version")).toBe(1);
+    expect(text).toMatch(/# TYPE synced_store_event_loop_lag_ms histogram/);
+  });
 });

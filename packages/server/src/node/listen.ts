@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SyncServer } from "../sync-server.js";
+import { createAdminHandler } from "./admin-handler.js";
+import { watchEventLoopLag } from "./event-loop-lag.js";
 import { createHttpHandler } from "./http-adapter.js";
 import { pathOf } from "./request-info.js";
 import { attachWebSocket, type WebSocketOptions } from "./ws-adapter.js";
@@ -11,6 +13,13 @@ export interface ListenOptions extends WebSocketOptions {
   port?: number;
   /** @default "127.0.0.1" */
   host?: string;
+  /**
+   * Serves the admin endpoint (`GET {adminPath}` HTML, `{adminPath}/state` JSON) to requests that
+   * present this secret. @default the sync server's `adminToken` (off when neither is set)
+   */
+  adminToken?: string;
+  /** @default "/admin" */
+  adminPath?: string;
   /** Requests the sync server does not answer (e.g. static files). @default 404 */
   fallback?: (req: IncomingMessage, res: ServerResponse) => void;
 }
@@ -27,7 +36,8 @@ export interface RunningServer {
 
 /**
  * Mounts `server` on an existing HTTP server: WebSocket at `path`, HTTP endpoints under `path/`,
- * `GET /healthz` and `GET /metrics` (Prometheus text). Returns a function that detaches the
+ * `GET /healthz`, `GET /metrics` (Prometheus text) and, given an admin token, the admin endpoint
+ * (see `createAdminHandler`). Returns a function that detaches the
  * WebSocket server and closes its connections.
  */
 export function attach(
@@ -38,6 +48,15 @@ export function attach(
   const path = options.path ?? "/sync";
   const wss = attachWebSocket(server, httpServer, options);
   const http = createHttpHandler(server, { path });
+  const adminToken = options.adminToken ?? server.adminToken;
+  const admin =
+    adminToken === undefined
+      ? undefined
+      : createAdminHandler(server, {
+          token: adminToken,
+          ...(options.adminPath ? { path: options.adminPath } : {}),
+        });
+  const stopLagWatch = watchEventLoopLag(server.metrics);
   httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
     void route(req, res).catch((error: unknown) => {
       server.logger.error("HTTP request failed", { url: req.url, error: String(error) });
@@ -53,6 +72,8 @@ export function attach(
     } else if (req.method === "GET" && p === "/metrics") {
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
       res.end(server.metrics.toPrometheus());
+    } else if (admin?.(req, res)) {
+      return;
     } else if (!(await http(req, res))) {
       if (options.fallback) options.fallback(req, res);
       else {
@@ -63,6 +84,7 @@ export function attach(
   }
   return () =>
     new Promise((resolve) => {
+      stopLagWatch();
       for (const ws of wss.clients) ws.terminate();
       wss.close(() => resolve());
     });

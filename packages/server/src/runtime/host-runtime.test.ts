@@ -28,29 +28,4 @@ describe("HostRuntime", () => {
     expect((await c.waitClosed()).code).toBe(1009);
     expect(counted.some((n) => n > 400)).toBe(true);
   });
-
-  it("flushes pokes when the runtime's deferred task runs, not before", async () => {
-    let deferredTask: (() => void) | undefined;
-    let onDeferred: () => void = () => undefined;
-    const deferredOnce = new Promise<void>((resolve) => (onDeferred = resolve));
-    const runtime: HostRuntime = {
-      ...nodeHostRuntime,
-      defer: (task) => {
-        deferredTask = task;
-        onDeferred();
-      },
-    };
-    t = await startTestServer({ runtime });
-    const c = await t.connected("alice", "c1");
-    c.send({
-      type: "push",
-      client_id: "c1",
-      mutations: [{ id: 1, name: "setItem", args: { id: "a", text: "hi" }, timestamp: 0 }],
-    });
-    await deferredOnce;
-    await c.roundTrip(); // everything the server sent so far has arrived: no poke yet
-    expect(c.messages.some((m) => m.type === "poke")).toBe(false);
-    deferredTask!();
-    expect(await c.waitFor((m) => m.type === "poke")).toMatchObject({ max_included_version: 1 });
-  });
 });

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { SpaceQueue } from "../util/space-queue.js";
+import { addCommitListener, notifyCommit, type CommitListeners } from "./commit-listeners.js";
 import { migratePostgres } from "./postgres-schema.js";
 import { PostgresReader, toHead, type HeadRecord } from "./postgres-reader.js";
 import { PostgresTransaction } from "./postgres-transaction.js";
@@ -59,6 +60,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     throw error;
   }
   const queue = new SpaceQueue();
+  const commitListeners: CommitListeners = new Set();
   let closed = false;
   const check = () => {
     if (closed) throw new Error("Storage is closed");
@@ -120,7 +122,9 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         );
         return result;
       }
+      const started = performance.now();
       await client.query("COMMIT");
+      notifyCommit(commitListeners, { durationMs: performance.now() - started, transactions: 1 });
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch((rollbackError: Error) => {
@@ -178,6 +182,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       await queue.idle();
       if (ownPool) await pool.end();
     },
+    onCommit: (listener) => addCommitListener(commitListeners, listener),
   };
 }
 

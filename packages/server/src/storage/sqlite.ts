@@ -105,6 +105,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
       await committer.idle();
       db.close();
     },
+    onCommit: (listener) => committer.onCommit(listener),
   };
 }
 

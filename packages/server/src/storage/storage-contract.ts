@@ -25,6 +25,19 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
         return version;
       });
 
+    it("reports each durable commit to onCommit listeners, when it has them", async () => {
+      if (storage.onCommit === undefined) return;
+      const seen: number[] = [];
+      const stop = storage.onCommit((c) => seen.push(c.transactions));
+      await commit("s/1", (tx, v) => tx.putKeys(v, [{ key: "a", deleted: false, value: 1 }]));
+      expect(seen.length).toBeGreaterThanOrEqual(1);
+      expect(seen.every((n) => n >= 1)).toBe(true);
+      stop();
+      const before = seen.length;
+      await commit("s/1", (tx, v) => tx.putKeys(v, [{ key: "a", deleted: false, value: 2 }]));
+      expect(seen).toHaveLength(before);
+    });
+
     it("creates a space on its first transaction, and only then", async () => {
       expect(await storage.read("s/1", (r) => r.head())).toBeUndefined();
       const head = await storage.transact("s/1", (tx) => tx.head());

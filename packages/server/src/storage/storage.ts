@@ -163,4 +163,18 @@ export interface Storage {
   read<T>(spaceId: string, fn: (reader: StorageReader) => Promise<T>): Promise<T>;
   /** Releases connections and file handles; pending transactions finish first. */
   close(): Promise<void>;
+  /**
+   * Optional. Calls `listener` after each commit the database made durable, with how long that
+   * commit took (the COMMIT itself: fsync, or the database's round trip) and how many `transact`
+   * callbacks it carried. The server feeds its `/metrics` from it. Returns an unsubscribe.
+   */
+  onCommit?(listener: (commit: StorageCommit) => void): () => void;
+}
+
+/** One durable commit, as `Storage.onCommit` reports it. */
+export interface StorageCommit {
+  /** Time the COMMIT took, in ms. */
+  readonly durationMs: number;
+  /** `transact` callbacks committed by it (more than one where commits are grouped). */
+  readonly transactions: number;
 }

@@ -99,6 +99,10 @@ export interface ClientOptions {
   readonly httpUrl?: string;
   /** Use the sync client's default timings instead of the short test ones. @default false */
   readonly productionTimings?: boolean;
+  /** Keep every frame received in `frames`. @default true */
+  readonly record?: boolean;
+  /** Wraps the WebSocket transport (e.g. to time frames). */
+  readonly wrapTransport?: (inner: Transport) => Transport;
 }
 
 /**
@@ -107,6 +111,8 @@ export interface ClientOptions {
  */
 export function openClient(options: ClientOptions): { store: NotesStore; frames: string[] } {
   const frames: string[] = [];
+  const ws = webSocketTransport({ url: options.url, WebSocket: NodeWebSocket });
+  const recorded = options.record === false ? ws : recordingTransport(ws, frames);
   const store = createStore(notesStore, {
     space: options.space,
     userId: options.userId,
@@ -114,10 +120,7 @@ export function openClient(options: ClientOptions): { store: NotesStore; frames:
     ...(options.persistence ? { persistence: options.persistence } : {}),
     connect: connectToServer({
       url: options.url,
-      transport: recordingTransport(
-        webSocketTransport({ url: options.url, WebSocket: NodeWebSocket }),
-        frames,
-      ),
+      transport: options.wrapTransport ? options.wrapTransport(recorded) : recorded,
       auth: options.userId,
       ...(options.httpUrl ? { httpUrl: options.httpUrl, fallbackAfterFailures: 1 } : {}),
       // Short timings keep recovery within a test's patience; production defaults are longer.

@@ -7,6 +7,7 @@
 import { createMemoryStorage, createSyncServer } from "@synced-store/server";
 import { listen } from "@synced-store/server/node";
 import { openSqliteStorage } from "@synced-store/server/sqlite";
+import { heapEndpoint } from "../support/heap-endpoint.js";
 import { notesStore } from "./notes-definition.js";
 
 const [dbPath, port = "0"] = process.argv.slice(2);
@@ -20,25 +21,7 @@ const server = createSyncServer({
   authenticate: ({ auth }) => auth,
   limits: { messagesPerSecond: 10_000 },
 });
-const cpuMicros = () => {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-};
-const running = await listen(server, {
-  port: Number(port),
-  fallback: (req, res) => {
-    if (req.url !== "/heap") {
-      res.writeHead(404);
-      res.end();
-      return;
-    }
-    const gc = (globalThis as { gc?: () => void }).gc;
-    gc?.();
-    gc?.();
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ gc: gc !== undefined, ...process.memoryUsage(), cpuMicros: cpuMicros() }));
-  },
-});
+const running = await listen(server, { port: Number(port), fallback: heapEndpoint });
 // A polite stop (SIGTERM) exits normally, so `--cpu-prof` and the like write their output.
 process.on("SIGTERM", () => process.exit(0));
 process.stdout.write(`listening ${running.port}\n`);

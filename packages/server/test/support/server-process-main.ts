@@ -2,7 +2,8 @@
  * A sync server process for the scale-out tests and benchmarks: the test store on PostgreSQL,
  * with a PostgreSQL or Redis bus, on a free loopback port. Configured by environment:
  * DATABASE_URL (required), BUS ("postgres" | "redis", default postgres), REDIS_URL, REDIS_PREFIX,
- * POLL_MS (bus poll interval), STORE ("test": the server test store, "notes": the e2e notes store).
+ * POLL_MS (bus poll interval), MAX_CONNECTIONS (PostgreSQL pool size, default 4), STORE ("test":
+ * the server test store, "notes": the e2e notes store).
  * Prints `READY <port>` once it listens; SIGTERM closes it cleanly.
  */
 import { listen } from "../../src/node.js";
@@ -11,6 +12,7 @@ import { createRedisBus } from "../../src/redis.js";
 import { createSyncServer } from "../../src/sync-server.js";
 import { testStore } from "../../src/test-support/test-store.js";
 import { notesStore } from "../e2e/notes-definition.js";
+import { heapEndpoint } from "./heap-endpoint.js";
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) throw new Error("DATABASE_URL is required");
@@ -18,7 +20,7 @@ const report = (error: unknown) => process.stderr.write(`server-process: ${Strin
 
 const storage = await openPostgresStorage({
   connectionString: databaseUrl,
-  maxConnections: 4,
+  maxConnections: Number(process.env.MAX_CONNECTIONS ?? 4),
   onError: report,
 });
 const bus =
@@ -38,7 +40,7 @@ const server = createSyncServer({
   bus,
   busPollIntervalMs: Number(process.env.POLL_MS ?? 1000),
 });
-const running = await listen(server, { port: 0, pingIntervalMs: 0 });
+const running = await listen(server, { port: 0, pingIntervalMs: 0, fallback: heapEndpoint });
 process.stdout.write(`READY ${running.port}\n`);
 
 process.once("SIGTERM", () => {

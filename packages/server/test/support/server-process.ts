@@ -20,10 +20,14 @@ export type ServerProcessEnv = Record<string, string>;
 
 /** Starts a server process and resolves once it listens (rejects if it exits or stays silent for `timeoutMs`). */
 export function startServerProcess(env: ServerProcessEnv, timeoutMs = 20_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--conditions=@synced-store/source", "--import", "tsx", MAIN], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--expose-gc", "--conditions=@synced-store/source", "--import", "tsx", MAIN],
+    {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => {
