@@ -13,7 +13,7 @@ import { WebSocket } from "ws";
 import { whiteboard, type WhiteboardDefinition } from "../src/shared/definition.js";
 import type { Shape } from "../src/shared/schemas.js";
 import { createWhiteboardSyncServer } from "./create-whiteboard-sync-server.js";
-import { NOTE_TOO_LONG, SERVER_USER } from "./server-definition.js";
+import { NOTE_TOO_LONG } from "./server-definition.js";
 
 type Board = Store<WhiteboardDefinition>;
 
@@ -52,9 +52,6 @@ function until<T>(
   });
 }
 
-const presentUsers: Query<WhiteboardDefinition, string[]> = async (tx) =>
-  (await tx.scan({ prefix: "presence/" })).map((e) => e.value.userId).sort();
-
 const note: Shape = {
   id: "n1",
   kind: "sticky",
@@ -78,50 +75,26 @@ describe("whiteboard server definition, over a real server", () => {
     await sync.close();
   });
 
-  it("removes a client's presence when its connection ends", async () => {
+  it("shows a client's presence to the others and removes it when its connection ends, storing none of it", async () => {
+    const commits = sync.metrics.commits;
     const ada = open("ada");
     const cy = open("cy");
-    await (
-      await ada.mutate.setPresence({ color: "#f00", cursor: { x: 1, y: 2 } })
-    ).confirmed;
-    await (
-      await cy.mutate.setPresence({ color: "#0f0", cursor: null })
-    ).confirmed;
-    await until(ada, presentUsers, (users) => users.join() === "ada,cy");
+    ada.presence.set({ color: "#f00", cursor: { x: 1, y: 2 }, editing: null });
+    cy.presence.set({ color: "#0f0", cursor: null, editing: "n1" });
+    const users = (store: Board) =>
+      store.presence
+        .others()
+        .map((p) => p.userId)
+        .sort()
+        .join();
+    await expect.poll(() => users(ada), { timeout: 5_000 }).toBe("cy");
+    await expect.poll(() => ada.presence.others()[0]?.state.editing, { timeout: 5_000 }).toBe("n1");
 
     await cy.close();
-    expect(await until(ada, presentUsers, (users) => users.join() === "ada")).toEqual(["ada"]);
-  });
-
-  it("lets only the server run the presence clean-up actions", async () => {
-    const ada = open("ada");
-    await (
-      await ada.mutate.setPresence({ color: "#00f", cursor: null })
-    ).confirmed;
-    // What a client sending its own `action` message would get (the client API does not even list it).
-    const asClient = await sync.runAction("whiteboard/main", "ada", "leave", { clientId: ada.clientId });
-    expect(asClient).toMatchObject({
-      ok: false,
-      error: { message: expect.stringMatching(/Only the server/) as unknown },
-    });
-    expect(await sync.runAction("whiteboard/main", SERVER_USER, "leave", { clientId: ada.clientId })).toEqual(
-      {
-        ok: true,
-        result: { removed: true },
-      },
-    );
-  });
-
-  it("prunes presence left behind by clients that are gone", async () => {
-    const ada = open("ada");
-    await (
-      await ada.mutate.setPresence({ color: "#00f", cursor: null })
-    ).confirmed;
-    const before = (await ada.query(presentUsers)).length;
-    expect(before).toBeGreaterThan(0);
-    const result = await sync.runAction("whiteboard/main", SERVER_USER, "prunePresence", { connected: [] });
-    expect(result).toEqual({ ok: true, result: { removed: before } });
-    expect(await until(ada, presentUsers, (users) => users.length === 0)).toEqual([]);
+    await expect.poll(() => users(ada), { timeout: 5_000 }).toBe("");
+    // Nothing of it is data: the board holds no key for it, and no version was spent on it.
+    expect(await ada.query((tx) => tx.scan({ prefix: "" }))).toEqual([]);
+    expect(sync.metrics.commits).toBe(commits);
   });
 
   it("rejects a note longer than the server allows, and keeps the old text", async () => {

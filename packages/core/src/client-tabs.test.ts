@@ -17,7 +17,14 @@ const def = defineStore({ name: "tabs", keys: { "items/*": z.number() } }).mutat
     run: async (tx, a) => tx.set(`items/${a.k}`, ((await tx.get(`items/${a.k}`)) ?? 0) + a.by),
   },
 });
-type TabStore = Store<typeof def>;
+/** Version 2 renames `put` to `set`. */
+const defV2 = defineStore({
+  name: "tabs",
+  version: 2,
+  keys: def.keys,
+  upgrades: { 2: { mutators: { put: { to: "set" } } } },
+}).mutators({ set: def.mutatorDefs.put, add: def.mutatorDefs.add });
+type TabStore = Store<typeof def> | Store<typeof defV2>;
 
 /**
  * A server for these two mutators, reached through `createStore`'s `connect`: it applies each
@@ -64,7 +71,8 @@ class TestServer {
       if (m.id !== (this.lmids[client] ?? 0) + 1) break;
       const args = m.args as { k: string; v?: number; by?: number };
       const key = `items/${args.k}`;
-      this.state.set(key, m.name === "put" ? args.v! : (this.state.get(key) ?? 0) + args.by!);
+      const put = m.name === "put" || m.name === "set";
+      this.state.set(key, put ? args.v! : (this.state.get(key) ?? 0) + args.by!);
       this.lmids[client] = m.id;
       this.applied.push(`${client}:${m.id}`);
     }
@@ -99,8 +107,8 @@ function browser() {
     space: `s-${Math.random()}`,
   };
   let next = 0;
-  const openTab = async () => {
-    const store = createStore(def, {
+  const openTab = async (definition: typeof def | typeof defV2 = def) => {
+    const store: TabStore = createStore(definition as typeof def, {
       space: shared.space,
       userId: "u",
       persistence: shared.persistence,
@@ -119,13 +127,45 @@ function browser() {
   return { server, openTab };
 }
 
-const item = (store: TabStore, k: string) => store.query((tx) => tx.get(`items/${k}`));
+const item = (store: TabStore, k: string) => (store as Store<typeof def>).query((tx) => tx.get(`items/${k}`));
 const close = async (store: TabStore) => {
   open.splice(open.indexOf(store), 1);
   await store.close();
 };
 
 describe("createStore with tabs", () => {
+  it("keeps tabs of different app versions apart: no shared pending mutations, no queue taken by an older tab", async () => {
+    const { server, openTab } = browser();
+    const one = await openTab();
+    const two = (await openTab(defV2)) as unknown as Store<typeof defV2>;
+    await one.mutate.put({ k: "a", v: 1 });
+    await two.mutate.set({ k: "b", v: 2 });
+    await two.mutate.add({ k: "n", by: 5 });
+    // Each version replays only its own calls (the other's mutators read differently).
+    expect(await item(one, "b")).toBeUndefined();
+    expect(await item(two, "a")).toBeUndefined();
+
+    await close(two);
+    // An older tab neither takes over nor adopts the queue the newer version wrote.
+    const three = await openTab();
+    expect(three.clientId).toBe("c3");
+    await three.mutate.add({ k: "n", by: 1 });
+    expect(await item(three, "b")).toBeUndefined();
+    // A tab of the newer version does, and it adopts the older tabs' queues once they close,
+    // upgrading them (`put` is pushed as `set`).
+    const four = await openTab(defV2);
+    expect(four.clientId).toBe("c2");
+    expect(await item(four, "b")).toBe(2);
+    await close(three);
+    await vi.waitFor(async () => expect(await item(four, "n")).toBe(6));
+    await close(one);
+    await vi.waitFor(async () => expect(await item(four, "a")).toBe(1));
+
+    await server.goOnline();
+    await vi.waitFor(() => expect(server.applied.sort()).toEqual(["c1:1", "c2:1", "c2:2", "c3:1"]));
+    expect(Object.fromEntries(server.state)).toEqual({ "items/a": 1, "items/b": 2, "items/n": 6 });
+  });
+
   it("shows a mutation of one tab in the other at once while offline, then pushes each once", async () => {
     const { server, openTab } = browser();
     const one = await openTab();

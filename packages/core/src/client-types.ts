@@ -1,9 +1,12 @@
 import type { MutationRejectedError } from "./errors.js";
+import type { PresencePeer } from "./presence/presence-channel.js";
 import type {
   ActionArgs,
   ActionResult,
   AnyStoreDefinition,
   MutatorArgs,
+  PresenceInput,
+  PresenceOf,
   SchemasOf,
 } from "./schema/define-store.js";
 import type { StoreInspector } from "./inspect/inspection.js";
@@ -56,6 +59,32 @@ export type ActionApi<D extends AnyStoreDefinition> = {
   readonly [K in keyof D["actionDefs"] & string]: (args: ActionArgs<D, K>) => Promise<ActionResult<D, K>>;
 };
 
+/**
+ * A store's presence: ephemeral state of this connection (cursor, selection, "typing…") shared
+ * with the other connections of the space, typed by the definition's `presence` schema. Never
+ * stored; the server drops it when the connection ends, and it is sent again on every reconnect.
+ */
+export interface PresenceApi<D extends AnyStoreDefinition> {
+  /** This client's presence, or null before `set` (or after `clear`). */
+  readonly get: () => PresenceOf<D> | null;
+  /** Replaces this client's presence. Throws `ValidationError` "invalid_presence" when it does not fit. */
+  readonly set: (state: PresenceInput<D>) => void;
+  /** Merges `partial` into this client's presence (shallow), then as `set`. */
+  readonly update: (partial: Partial<PresenceInput<D>>) => void;
+  /** Removes this client's presence for everyone (it stays connected). */
+  readonly clear: () => void;
+  /**
+   * The other connections of the space (other users, and this user's other tabs), in the order
+   * they appeared. The array keeps its identity until something changes, and each peer until its
+   * own state changes. Empty while offline: never shown frozen where they were.
+   */
+  readonly others: () => readonly PresencePeer<PresenceOf<D>>[];
+  /** Calls `listener` with `others()` whenever it changes. Returns an unsubscribe. */
+  readonly subscribe: (listener: (others: readonly PresencePeer<PresenceOf<D>>[]) => void) => () => void;
+  /** Calls `listener` whenever this client's own presence changes. Returns an unsubscribe. */
+  readonly subscribeOwn: (listener: (state: PresenceOf<D> | null) => void) => () => void;
+}
+
 /** A local-first store of one space for one user, as returned by `createStore`. */
 export interface Store<D extends AnyStoreDefinition> {
   readonly definition: D;
@@ -69,6 +98,8 @@ export interface Store<D extends AnyStoreDefinition> {
   readonly mutate: MutateApi<D>;
   /** Typed server-only actions; reject with `OfflineError` when offline. */
   readonly action: ActionApi<D>;
+  /** This connection's ephemeral presence, and the others' (see `PresenceApi`). */
+  readonly presence: PresenceApi<D>;
   /** Runs a query once over the current view (base + pending). */
   query<TResult>(query: Query<D, TResult>): Promise<TResult>;
   /** Runs `query` now and again when a key it read changes; calls `onData` when its result changes. */

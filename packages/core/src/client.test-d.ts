@@ -52,3 +52,25 @@ describe("createStore types", () => {
     >();
   });
 });
+
+describe("presence types", () => {
+  const Cursor = z.object({ x: z.number(), y: z.number(), label: z.string().default("") });
+  const withPresence = defineStore({ name: "board", keys: {}, presence: Cursor });
+  const store = createStore(withPresence, { space: "s", userId: "u" });
+
+  it("types own and others' presence from the definition's schema", () => {
+    expectTypeOf(store.presence.set)
+      .parameter(0)
+      .toEqualTypeOf<{ x: number; y: number; label?: string | undefined }>();
+    expectTypeOf(store.presence.get()).toEqualTypeOf<{ x: number; y: number; label: string } | null>();
+    expectTypeOf(store.presence.others()[0]!.state).toEqualTypeOf<{ x: number; y: number; label: string }>();
+    store.presence.update({ x: 1 });
+    // @ts-expect-error wrong field type
+    store.presence.update({ x: "1" });
+  });
+
+  it("leaves presence unusable on a store without a schema", () => {
+    const plain = createStore(def, { space: "s", userId: "u" });
+    expectTypeOf(plain.presence.set).parameter(0).toEqualTypeOf<never>();
+  });
+});

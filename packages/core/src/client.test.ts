@@ -14,7 +14,13 @@ describe("createStore", () => {
     const b = await store.mutate.addTodo({ id: "b", text: "B" });
     expect([a.id, b.id]).toEqual([1, 2]);
     expect(await store.query((tx) => tx.get("todos/a"))).toEqual({ id: "a", text: "A", done: false });
-    expect(store.status).toEqual({ connection: "offline", pendingCount: 2, syncing: false, lastError: null });
+    expect(store.status).toEqual({
+      connection: "offline",
+      pendingCount: 2,
+      syncing: false,
+      lastError: null,
+      updateNeeded: null,
+    });
     await store.close();
   });
 
@@ -134,7 +140,13 @@ describe("createStore", () => {
     await store.mutate.put(1);
     connection = "online";
     notify();
-    expect(store.status).toEqual({ connection: "online", pendingCount: 1, syncing: true, lastError: null });
+    expect(store.status).toEqual({
+      connection: "online",
+      pendingCount: 1,
+      syncing: true,
+      lastError: null,
+      updateNeeded: null,
+    });
     expect(seen).toEqual(["offline/1/false", "online/1/true"]);
     expect(await store.action.echo({ v: 1 })).toBe(42);
     await expect(store.action.echo({ v: "no" } as never)).rejects.toMatchObject({ code: "invalid_args" });

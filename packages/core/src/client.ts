@@ -12,7 +12,8 @@ import type {
 import { OfflineError, SyncedStoreError, ValidationError, type MutationRejectedError } from "./errors.js";
 import type { PersistenceProvider } from "./kv/persistence.js";
 import { memoryPersistence } from "./persistence/memory-persistence.js";
-import type { AnyStoreDefinition } from "./schema/define-store.js";
+import { PresenceChannel } from "./presence/presence-channel.js";
+import type { AnyStoreDefinition, PresenceOf } from "./schema/define-store.js";
 import { Inspector } from "./inspect/store-inspector.js";
 import { LocalStore } from "./store/local-store.js";
 import type { PeerTarget } from "./store/peer-target.js";
@@ -20,7 +21,7 @@ import { linkTabs, type TabOptions } from "./tabs/link-tabs.js";
 import type { ReadTransaction } from "./store/transaction.js";
 import { SubscriptionManager } from "./subscriptions/subscription-manager.js";
 import { WatchRegistry } from "./subscriptions/watch-registry.js";
-import type { ConnectionStatus, SyncStatus } from "./sync/status.js";
+import type { ConnectionStatus, SyncStatus, UpdateNeeded } from "./sync/status.js";
 import type { SyncConnector } from "./sync/sync-layer.js";
 import { Listeners } from "./util/listeners.js";
 import { silentLogger, type Logger } from "./util/logger.js";
@@ -59,6 +60,12 @@ export interface CreateStoreOptions {
    * instead of from its first call. @default false
    */
   readonly inspect?: boolean;
+  /**
+   * Called once `status.updateNeeded` is set: the server no longer serves this app's version,
+   * or this browser holds data of a newer version. Show "a new version is available, reload".
+   * @default none (the status still shows it)
+   */
+  readonly onUpdateNeeded?: (info: UpdateNeeded) => void;
 }
 
 const OFFLINE: ConnectionStatus = { connection: "offline", lastError: null };
@@ -82,6 +89,7 @@ export function createStore<D extends AnyStoreDefinition>(
     linkTabs({
       tabs,
       name: `${spaceId}/${options.userId}`,
+      version: definition.version,
       openPersistence: (clientId) => provider.open(`${spaceId}/${options.userId}/${clientId}`),
       openOrphan: (clientId, peers) =>
         createStore(definition, { ...untabbed, persistence: provider, clientId, peers }),
@@ -106,10 +114,24 @@ export function createStore<D extends AnyStoreDefinition>(
     changeCount++;
     watches.notify(change);
   });
-  const connection = options.connect?.(local, { spaceId, definition, logger, onError, tap: inspector });
+  const presence = new PresenceChannel<PresenceOf<D>>(
+    definition.presence as z.ZodType | undefined,
+    () => local.clientId,
+    onError,
+  );
+  const connection = options.connect?.(local, {
+    spaceId,
+    definition,
+    logger,
+    onError,
+    tap: inspector,
+    presence,
+  });
   const unlinkPeers = (tabLink?.peers ?? options.peers)?.(local);
 
   const statusListeners = new Listeners<[SyncStatus]>();
+  /** Set when persisted state is of a newer version than this app (the store cannot load it). */
+  let localUpdateNeeded: UpdateNeeded | null = null;
   let status = computeStatus();
   // The one place the status is put together: the sync layer's connection and error, this
   // store's pending count, and `syncing` derived from both.
@@ -117,7 +139,8 @@ export function createStore<D extends AnyStoreDefinition>(
     const c = connection?.status() ?? OFFLINE;
     const pendingCount = local.pendingCount();
     const syncing = c.connection === "online" && pendingCount > 0;
-    return { connection: c.connection, pendingCount, syncing, lastError: c.lastError };
+    const updateNeeded = localUpdateNeeded ?? c.updateNeeded ?? null;
+    return { connection: c.connection, pendingCount, syncing, lastError: c.lastError, updateNeeded };
   }
   function refreshStatus(): void {
     const next = computeStatus();
@@ -125,15 +148,28 @@ export function createStore<D extends AnyStoreDefinition>(
       next.connection === status.connection &&
       next.pendingCount === status.pendingCount &&
       next.syncing === status.syncing &&
-      next.lastError === status.lastError
+      next.lastError === status.lastError &&
+      next.updateNeeded === status.updateNeeded
     )
       return;
+    const newlyNeeded = next.updateNeeded !== null && status.updateNeeded === null;
     status = next;
     statusListeners.emit(onError, status);
+    if (newlyNeeded && next.updateNeeded !== null) options.onUpdateNeeded?.(next.updateNeeded);
   }
   local.onPendingCountChange(refreshStatus);
   connection?.onStatusChange(refreshStatus);
-  void local.ready.then(refreshStatus, onError);
+  void local.ready.then(refreshStatus, (error: unknown) => {
+    if (error instanceof SyncedStoreError && error.code === "persisted_version_ahead") {
+      localUpdateNeeded = {
+        reason: "persisted_newer",
+        clientVersion: definition.version,
+        message: error.message,
+      };
+      refreshStatus();
+    }
+    onError(error);
+  });
   inspector.attach({
     spaceId,
     userId: options.userId,
@@ -178,6 +214,15 @@ export function createStore<D extends AnyStoreDefinition>(
     ready: local.ready,
     mutate: mutate as MutateApi<D>,
     action: action as ActionApi<D>,
+    presence: {
+      get: () => presence.get(),
+      set: (state) => presence.set(state),
+      update: (partial) => presence.update(partial),
+      clear: () => presence.clear(),
+      others: () => presence.others(),
+      subscribe: (listener) => presence.subscribe(listener),
+      subscribeOwn: (listener) => presence.subscribeOwn(listener),
+    },
     async query<TResult>(query: Query<D, TResult>): Promise<TResult> {
       await local.ready;
       // A query that awaits may interleave with a change; run it again so it reads one state.
@@ -235,6 +280,7 @@ export function createStore<D extends AnyStoreDefinition>(
       subscriptions.close();
       unlinkPeers?.();
       await connection?.close();
+      presence.disconnected();
       await local.close();
     },
   };

@@ -8,6 +8,7 @@ export type SyncedStoreErrorCode =
   | "invalid_args"
   | "invalid_value"
   | "unknown_key"
+  | "invalid_presence"
   | "unknown_mutator"
   | "unknown_action"
   | "mutator_failed"
@@ -16,7 +17,10 @@ export type SyncedStoreErrorCode =
   | "offline"
   | "closed"
   | "protocol_error"
-  | "unsupported_schema_version"
+  | "mutator_retired"
+  | "update_needed"
+  | "server_version_behind"
+  | "persisted_version_ahead"
   | "unauthenticated"
   | "unauthorized"
   | "internal";
@@ -36,7 +40,7 @@ export class SyncedStoreError extends Error {
 /** Arguments or a written value failed their zod schema, or a key matches no key family. */
 export class ValidationError extends SyncedStoreError {
   constructor(
-    code: "invalid_args" | "invalid_value" | "unknown_key",
+    code: "invalid_args" | "invalid_value" | "unknown_key" | "invalid_presence",
     message: string,
     /** The zod issues, when zod produced the failure. */
     readonly issues: readonly unknown[] = [],

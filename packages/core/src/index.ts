@@ -23,6 +23,8 @@ export {
 } from "./schema/keys.js";
 export type { PatternToKey, KeySchemas, ValueAt, ValueUnder, KeyOf } from "./schema/key-pattern.js";
 export * from "./schema/define-store.js";
+export type { PresencePeer } from "./presence/presence-channel.js";
+export type { PresenceLink } from "./presence/presence-link.js";
 export type * from "./store/transaction.js";
 export type * from "./store/server-update.js";
 export type * from "./sync/status.js";
@@ -62,3 +64,11 @@ export { memoryTabLocks, type TabLocks, type ReleaseLock } from "./tabs/tab-lock
 export { webTabLocks, type LockManagerLike } from "./tabs/web-tab-locks.js";
 export { memoryClientRegistry, type ClientRegistry } from "./tabs/client-registry.js";
 export { browserOnlineSignal, type OnlineSignal } from "./sync/network-events.js";
+export type {
+  Entry,
+  FamilyUpgrade,
+  MutatorUpgrade,
+  MigrationTransaction,
+  VersionUpgrade,
+  Upgrades,
+} from "./schema/upgrades.js";

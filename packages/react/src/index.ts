@@ -7,4 +7,6 @@ export { useSubscribe, type UseSubscribeOptions } from "./use-subscribe.js";
 export { useMutate } from "./use-mutate.js";
 export { useAction } from "./use-action.js";
 export { useSyncStatus } from "./use-sync-status.js";
+export { usePresence } from "./use-presence.js";
+export { useOthers, type Others } from "./use-others.js";
 export { useRejections, type Rejections } from "./use-rejections.js";

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { AnyStoreDefinition } from "@synced-store/core";
 import {
   connect,
@@ -8,6 +9,7 @@ import {
 import type { HandlerEnvironment } from "./connection/handler-environment.js";
 import type { RequestInfo, ServerHooks } from "./connection/hooks.js";
 import { resolveLimits, type Limits } from "./engine/limits.js";
+import { migrateSpaces, type MigrationReport } from "./engine/migrate-spaces.js";
 import { Space } from "./engine/space.js";
 import { storeRuntime, type MutatorOverrides, type StoreRuntime } from "./engine/store-runtime.js";
 import type { WireError } from "./engine/wire-error.js";
@@ -18,6 +20,8 @@ import { createMemoryStorage } from "./storage/memory.js";
 import { SpaceQueue } from "./util/space-queue.js";
 import type { Bus } from "./bus/bus.js";
 import { VersionWatcher } from "./bus/version-watcher.js";
+import { PresenceHub, type PresenceOptions } from "./presence/presence-hub.js";
+import { PresenceRelay } from "./presence/presence-relay.js";
 import { inspectServer, type ServerInspection } from "./admin/server-inspection.js";
 import type { HostRuntime } from "./runtime/host-runtime.js";
 import { nodeHostRuntime } from "./runtime/node-host-runtime.js";
@@ -41,6 +45,8 @@ export interface SyncServerOptions extends ServerHooks {
   bus?: Bus;
   /** With a bus: how often served spaces re-read their version from storage, in ms. @default 5000 */
   busPollIntervalMs?: number;
+  /** Timing of presence: frame interval, HTTP lease, and (with a bus) heartbeat and lease of processes. */
+  presence?: PresenceOptions;
   /**
    * Deletes are remembered (as tombstones) for this many versions of a space; a client whose
    * state is older gets a full snapshot instead of the changes. @default 100000
@@ -84,6 +90,11 @@ export interface SyncServer {
   readonly metrics: ServerMetrics;
   readonly limits: Limits;
   readonly logger: Logger;
+  /**
+   * Migrates every stored space of every store to its store's version now (spaces are otherwise
+   * migrated when first opened), e.g. from `synced-store migrate` before a deploy.
+   */
+  migrate(): Promise<MigrationReport>;
   /** The admin endpoint's secret, when it is on. */
   readonly adminToken: string | undefined;
   /**
@@ -109,9 +120,11 @@ export interface SyncServer {
  */
 export function createSyncServer(options: SyncServerOptions): SyncServer {
   const stores = new Map<string, StoreRuntime>();
+  const definitions = new Map<string, AnyStoreDefinition>();
   for (const def of options.stores) {
     if (stores.has(def.name)) throw new Error(`Two stores are named ${JSON.stringify(def.name)}`);
     stores.set(def.name, storeRuntime(def, options.overrides));
+    definitions.set(def.name, def);
   }
   const storage = options.storage ?? createMemoryStorage();
   const limits = resolveLimits(options.limits);
@@ -177,6 +190,27 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   );
   sweeper.unref();
 
+  let relay: PresenceRelay | undefined;
+  const presence = new PresenceHub({
+    ...options.presence,
+    limits,
+    logger,
+    visible: options.presenceVisible,
+    schemaOf: (spaceId) =>
+      definitions.get(spaceId.slice(0, spaceId.indexOf("/")))?.presence as z.ZodType | undefined,
+    onLocalChanges: (spaceId, set, removed) => relay?.published(spaceId, set, removed),
+    onSweep: () => relay?.sweep(),
+  });
+  if (options.bus !== undefined) {
+    relay = new PresenceRelay({
+      bus: options.bus,
+      hub: presence,
+      logger,
+      ...(options.presence?.heartbeatMs === undefined ? {} : { heartbeatMs: options.presence.heartbeatMs }),
+      ...(options.presence?.leaseMs === undefined ? {} : { leaseMs: options.presence.leaseMs }),
+    });
+  }
+
   const handlerEnv: HandlerEnvironment = {
     hooks: options,
     runtime,
@@ -184,6 +218,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     logger,
     metrics,
     space,
+    presence,
     ...(options.now ? { now: options.now } : {}),
   };
   return {
@@ -199,6 +234,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     metrics,
     limits,
     logger,
+    migrate: () => migrateSpaces(storage, stores.values(), logger, env.onCommit),
     adminToken: options.adminToken,
     inspect: () => inspectServer(spaces.values(), metrics.connections, watcher?.state() ?? null),
     async settled() {
@@ -207,6 +243,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     },
     async close() {
       watcher?.close();
+      presence.close();
+      await relay?.close();
       clearInterval(sweeper);
       stopCommitWatch?.();
       await queue.idle();

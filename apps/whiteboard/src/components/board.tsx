@@ -1,5 +1,6 @@
 import { StoreProvider, useMutate, useSubscribe } from "@synced-store/react";
 import { useCallback, useMemo, useState } from "react";
+import { useEditingPresence } from "../board-presence.js";
 import type { Shape } from "../shared/schemas.js";
 import { storeFor } from "../store-registry.js";
 import { UndoHistory } from "../undo-history.js";
@@ -49,6 +50,7 @@ function BoardContent({ userId, onSignOut }: { userId: string; onSignOut: () => 
     [mutate],
   );
   const [editingId, setEditingId] = useState<string | null>(null);
+  useEditingPresence(userId, editingId);
   const selectedIds = (selection?.ids ?? []).filter((id) => shapes.some((s) => s.id === id));
   const deleteSelection = useCallback(() => {
     const selected = shapes.filter((s) => selectedIds.includes(s.id));

@@ -3,8 +3,9 @@ import { useCallback, useMemo, useRef, type PointerEvent } from "react";
 import { frameThrottle } from "../frame-throttle.js";
 import type { Box, Shape } from "../shared/schemas.js";
 import type { UndoHistory } from "../undo-history.js";
-import { usePresence } from "../use-presence.js";
+import { useCursorPresence } from "../board-presence.js";
 import { RemoteCursors } from "./remote-cursors.js";
+import { RemoteEditing } from "./remote-editing.js";
 import { ShapeView, type DragMode } from "./shape-view.js";
 
 /** Props of {@link Canvas}. */
@@ -36,7 +37,7 @@ export function Canvas({ shapes, selectedIds, history, userId, editingId, onEdit
   const mutate = useMutate();
   const svg = useRef<SVGSVGElement>(null);
   const drag = useRef<Drag | null>(null);
-  const setCursor = usePresence(userId);
+  const setCursor = useCursorPresence(userId);
   const boxes = useMemo(() => frameThrottle((box: Box) => void mutate.setBox(box)), [mutate]);
 
   const point = (e: PointerEvent) => {
@@ -116,6 +117,7 @@ export function Canvas({ shapes, selectedIds, history, userId, editingId, onEdit
           onTextCommit={commitText}
         />
       ))}
+      <RemoteEditing shapes={shapes} />
       <RemoteCursors userId={userId} />
     </svg>
   );

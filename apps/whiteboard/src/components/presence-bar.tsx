@@ -1,16 +1,9 @@
-import { useSubscribe } from "@synced-store/react";
+import { useOthers } from "@synced-store/react";
 import { userColor } from "../user-color.js";
 
-/** Who is on the board: one avatar per user with at least one connected client. */
+/** Who is on the board: one avatar per user with a connection here. Cursor moves never re-render it. */
 export function PresenceBar({ userId }: { userId: string }) {
-  const users = useSubscribe(
-    async (tx) => {
-      const present = (await tx.scan({ prefix: "presence/" })).map((e) => e.value.userId);
-      return [...new Set([userId, ...present])].sort();
-    },
-    [userId],
-    { default: [userId] },
-  );
+  const users = useOthers((others) => [...new Set([userId, ...others.map((p) => p.userId)])].sort());
   return (
     <ul className="presence" aria-label="People here" data-testid="presence">
       {users.map((user) => (

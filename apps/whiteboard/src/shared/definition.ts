@@ -4,16 +4,17 @@ import { Box, COLORS, Id, Presence, Selection, Shape } from "./schemas.js";
 
 /**
  * The whiteboard store, shared by browsers and the sync server: one space per board
- * (`whiteboard/{boardId}`). Moves, resizes and cursor updates are coalesced while pending, so a
- * drag sends the latest position a few times per push instead of every pointer event.
+ * (`whiteboard/{boardId}`). Moves and resizes are coalesced while pending, so a drag sends the
+ * latest position a few times per push instead of every pointer event. Cursors, avatars and who
+ * is editing which note are presence: ephemeral, per connection, never stored.
  */
 export const whiteboard = defineStore({
   name: "whiteboard",
   keys: {
     "shapes/*": Shape,
-    "presence/*": Presence,
     "$$pu/*/selection": Selection,
   },
+  presence: Presence,
 }).mutators({
   /** Creates a shape, or puts one back as it was (undo of a delete, redo of a create). */
   putShape: {
@@ -62,14 +63,6 @@ export const whiteboard = defineStore({
     args: z.object({ id: Id }),
     run: async (tx, { id }) => {
       await tx.del(`shapes/${id}`);
-    },
-  },
-  /** Announces this client (colour, cursor) to the others; the key is the client's own. */
-  setPresence: {
-    args: Presence.omit({ clientId: true, userId: true }),
-    coalesce: () => "presence",
-    run: async (tx, presence) => {
-      await tx.set(`presence/${tx.clientId}`, { ...presence, clientId: tx.clientId, userId: tx.userId });
     },
   },
   select: {

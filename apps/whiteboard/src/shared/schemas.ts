@@ -38,12 +38,15 @@ export type Shape = z.infer<typeof Shape>;
 export const Box = z.object({ id: Id, x: coordinate, y: coordinate, w: size, h: size });
 export type Box = z.infer<typeof Box>;
 
-/** One connected client, at `presence/{clientId}`; the server deletes it when the client leaves. */
+/**
+ * What each connection shows the others (`store.presence`): its colour, its cursor on the board
+ * and the note it is editing. Ephemeral: never stored, gone for everyone when the connection ends.
+ */
 export const Presence = z.object({
-  clientId: z.string(),
-  userId: z.string(),
-  color: z.string(),
+  color: z.string().max(32),
   cursor: z.object({ x: coordinate, y: coordinate }).nullable(),
+  /** The sticky note being edited, so the others see who is writing in it. */
+  editing: Id.nullable(),
 });
 export type Presence = z.infer<typeof Presence>;
 

@@ -35,6 +35,12 @@ export function frameSummary(message: ClientMessage | ServerMessage, clientId: s
       return `request ${message.request_id} ${message.ok ? "ok" : "failed"}`;
     case "error":
       return message.code;
+    case "presence":
+      return "full" in message
+        ? `${message.full ? "full " : ""}${message.set.length} set ${message.removed.length} removed`
+        : message.state === null
+          ? "cleared"
+          : "set";
     case "ping":
     case "pong":
       return "";

@@ -12,6 +12,11 @@ export interface PersistedMeta {
   readonly baseVersion: number;
   /** Highest mutation id the server acknowledged. */
   readonly lastAcknowledgedId: number;
+  /**
+   * Version of the store definition the base and queue were written under; absent in state
+   * persisted before definitions had versions (version 1).
+   */
+  readonly definitionVersion?: number;
 }
 
 /** One pending mutation as persisted (the arguments as the caller gave them). */

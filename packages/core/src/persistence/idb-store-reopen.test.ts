@@ -39,6 +39,7 @@ describe("createStore over IndexedDB (fake-indexeddb)", () => {
       pendingCount: 1,
       syncing: false,
       lastError: null,
+      updateNeeded: null,
     });
     expect(await visibleState(second)).toEqual(before);
     expect(before).toEqual({

@@ -1,5 +1,5 @@
 import { ProtocolError } from "../errors.js";
-import { fastPokeMessage, fastPushMessage } from "./fast-decode.js";
+import { fastPokeMessage, fastPresenceUpdate, fastPushMessage } from "./fast-decode.js";
 import { clientMessage, serverMessage, type ClientMessage, type ServerMessage } from "./messages.js";
 
 /** Serializes a message for the wire. */
@@ -29,8 +29,8 @@ export function decodeClientMessage(frame: string): ClientMessage {
 /** Parses and validates a frame sent by the server; throws `ProtocolError` when it is not one. */
 export function decodeServerMessage(frame: string): ServerMessage {
   const json = parseJson(frame);
-  const poke = fastPokeMessage(json);
-  if (poke !== undefined) return poke;
+  const fast = fastPokeMessage(json) ?? fastPresenceUpdate(json);
+  if (fast !== undefined) return fast;
   const result = serverMessage.safeParse(json);
   if (!result.success)
     throw new ProtocolError(`Invalid server message: ${result.error.issues[0]?.message ?? "?"}`);

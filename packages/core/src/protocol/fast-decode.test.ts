@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fastPokeMessage, fastPushMessage } from "./fast-decode.js";
+import { fastPokeMessage, fastPresenceUpdate, fastPushMessage } from "./fast-decode.js";
 import { clientMessage, serverMessage } from "./messages.js";
 
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
@@ -71,6 +71,18 @@ const poke = shape({
   ),
 });
 
+const presenceEntry = shape({
+  client_id: fc.oneof(fc.string({ maxLength: 4 }), anyField),
+  user_id: fc.string({ maxLength: 4 }),
+  state: fc.json(),
+});
+const presence = shape({
+  type: fc.constantFrom("presence", "poke"),
+  full: fc.oneof(fc.boolean(), anyField),
+  set: fc.array(presenceEntry, { maxLength: 3 }),
+  removed: fc.oneof(fc.array(fc.string({ maxLength: 3 }), { maxLength: 3 }), fc.array(anyField)),
+});
+
 /** Fast result, if any, is exactly zod's output (keys in the same order). */
 function agrees(
   fast: unknown,
@@ -83,12 +95,13 @@ function agrees(
   expect(JSON.stringify(fast)).toBe(JSON.stringify(zod.data));
 }
 
-describe("fast decoding of push and poke frames", () => {
+describe("fast decoding of push, poke and presence frames", () => {
   it("accepts only what the zod schemas accept, and returns what they return", () => {
     fc.assert(
-      fc.property(push, poke, (p, k) => {
+      fc.property(push, poke, presence, (p, k, r) => {
         agrees(fastPushMessage(p), clientMessage, p);
         agrees(fastPokeMessage(k), serverMessage, k);
+        agrees(fastPresenceUpdate(r), serverMessage, r);
       }),
       { seed, numRuns: 2000 },
     );
@@ -105,6 +118,10 @@ describe("fast decoding of push and poke frames", () => {
         '"client_id_to_last_mutation_id":{"c":3}}',
     ) as unknown;
     expect(fastPokeMessage(k)).toEqual(serverMessage.parse(k));
+    const r = JSON.parse(
+      '{"type":"presence","full":false,"set":[{"client_id":"c","user_id":"u","state":{"x":1}}],"removed":["d"]}',
+    ) as unknown;
+    expect(fastPresenceUpdate(r)).toEqual(serverMessage.parse(r));
   });
 
   it("leaves extra keys, bad numbers and a leading reset with a key to the schema", () => {

@@ -1,7 +1,15 @@
-import type { PatchOp, PokeMessage, PullResponseMessage, PushMessage, WireMutation } from "./messages.js";
+import type {
+  PatchOp,
+  PokeMessage,
+  PresenceEntry,
+  PresenceUpdateMessage,
+  PullResponseMessage,
+  PushMessage,
+  WireMutation,
+} from "./messages.js";
 
 /*
- * Hand-written checks for the frames on the latency path (push, poke, pull_response), tried
+ * Hand-written checks for the frames on the latency path (push, poke, pull_response, presence), tried
  * before the zod schemas: validating a poke with `serverMessage` runs a union over every server
  * message type, on every client, for every commit. Each check accepts only values the zod schema
  * accepts and returns what the schema would (same keys, same order, unknown keys never present);
@@ -94,4 +102,23 @@ export function fastPokeMessage(value: unknown): PokeMessage | PullResponseMessa
     patches,
     client_id_to_last_mutation_id: ids,
   };
+}
+
+function presenceEntry(value: unknown): PresenceEntry | undefined {
+  if (!isObject(value) || keyCount(value) !== 3 || !Object.hasOwn(value, "state")) return undefined;
+  const { client_id, user_id, state } = value;
+  if (typeof client_id !== "string" || typeof user_id !== "string") return undefined;
+  return { client_id, user_id, state };
+}
+
+const isString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+
+/** A server `presence` message as `serverMessage` would parse it, or undefined (use the schema). */
+export function fastPresenceUpdate(value: unknown): PresenceUpdateMessage | undefined {
+  if (!isObject(value) || value.type !== "presence" || keyCount(value) !== 4) return undefined;
+  const { full } = value;
+  if (typeof full !== "boolean") return undefined;
+  const set = mapAll(value.set, presenceEntry);
+  const removed = set && mapAll(value.removed, isString);
+  return removed === undefined ? undefined : { type: "presence", full, set: set!, removed };
 }

@@ -57,6 +57,14 @@ export const actionMessage = z.object({
   args: jsonValue,
 });
 export const pingMessage = z.object({ type: z.literal("ping") });
+/**
+ * Sets this connection's presence in the space (the whole state: the latest wins), or clears it
+ * with `null`. Ephemeral: never stored, never versioned; it ends with the connection.
+ */
+export const presenceMessage = z.object({
+  type: z.literal("presence"),
+  state: z.custom<unknown>((state) => state !== undefined, "state is required (null clears presence)"),
+});
 
 export const clientMessage = z.discriminatedUnion("type", [
   connectMessage,
@@ -64,12 +72,14 @@ export const clientMessage = z.discriminatedUnion("type", [
   pullMessage,
   actionMessage,
   pingMessage,
+  presenceMessage,
 ]);
 export type ConnectMessage = z.infer<typeof connectMessage>;
 export type PushMessage = z.infer<typeof pushMessage>;
 export type PullMessage = z.infer<typeof pullMessage>;
 export type ActionMessage = z.infer<typeof actionMessage>;
 export type PingMessage = z.infer<typeof pingMessage>;
+export type PresenceMessage = z.infer<typeof presenceMessage>;
 export type ClientMessage = z.infer<typeof clientMessage>;
 
 // ---- server → client ----
@@ -83,6 +93,7 @@ export const wireErrorCode = z.enum([
   "unknown_key",
   "mutator_failed",
   "permission_denied",
+  "mutator_retired",
   // action failures (action_result)
   "unknown_action",
   "action_failed",
@@ -94,12 +105,17 @@ export const wireErrorCode = z.enum([
   "unauthenticated",
   "unauthorized",
   "unknown_space",
-  "unsupported_schema_version",
+  "update_needed",
+  "server_version_behind",
   "mutation_gap",
   "too_many_mutations",
   "key_too_large",
   "value_too_large",
   "rate_limited",
+  // presence refused (error; the previous state stays)
+  "invalid_presence",
+  "presence_too_large",
+  "presence_space_full",
   "internal",
 ]);
 export type WireErrorCode = z.infer<typeof wireErrorCode>;
@@ -148,8 +164,32 @@ export const errorMessage = z.object({
   message: z.string(),
   /** With `mutation_gap`: the server's last processed id, so the client re-pushes after it. */
   last_mutation_id: z.number().int().nonnegative().optional(),
+  /** With `update_needed` and `server_version_behind`: the client's `schema_version`. */
+  client_version: z.number().int().optional(),
+  /** With `update_needed` and `server_version_behind`: the oldest version the server serves. */
+  min_supported_version: z.number().int().optional(),
+  /** With `update_needed` and `server_version_behind`: the server's version. */
+  server_version: z.number().int().optional(),
 });
 export const pongMessage = z.object({ type: z.literal("pong") });
+/** One connection's presence as others see it. */
+export const presenceEntry = z.object({
+  client_id: z.string(),
+  user_id: z.string(),
+  state: z.unknown(),
+});
+export type PresenceEntry = z.infer<typeof presenceEntry>;
+/**
+ * Presence of the other connections of the space. `full`: `set` is everything there is (drop what
+ * is not in it), as sent after `connected`; otherwise the changes since the previous message.
+ */
+export const presenceUpdateMessage = z.object({
+  type: z.literal("presence"),
+  full: z.boolean(),
+  set: z.array(presenceEntry),
+  /** Client ids whose presence ended. */
+  removed: z.array(z.string()),
+});
 
 export const serverMessage = z.union([
   connectedMessage,
@@ -159,6 +199,7 @@ export const serverMessage = z.union([
   actionResultMessage,
   errorMessage,
   pongMessage,
+  presenceUpdateMessage,
 ]);
 export type ConnectedMessage = z.infer<typeof connectedMessage>;
 export type PokeMessage = z.infer<typeof pokeMessage>;
@@ -167,4 +208,5 @@ export type MutationErrorMessage = z.infer<typeof mutationErrorMessage>;
 export type ActionResultMessage = z.infer<typeof actionResultMessage>;
 export type ErrorMessage = z.infer<typeof errorMessage>;
 export type PongMessage = z.infer<typeof pongMessage>;
+export type PresenceUpdateMessage = z.infer<typeof presenceUpdateMessage>;
 export type ServerMessage = z.infer<typeof serverMessage>;

@@ -50,16 +50,21 @@ export function compilePatterns(schemas: KeySchemas): CompiledPattern[] {
       pattern,
       schema,
       specificity: pattern.replaceAll("*", "").length,
-      regex: new RegExp(
-        "^" +
-          pattern
-            .split("*")
-            .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-            .join("[^/]+") +
-          "$",
-      ),
+      regex: patternRegex(pattern),
     }))
     .sort((a, b) => b.specificity - a.specificity);
+}
+
+/** The regular expression matching the keys of `pattern` (`*` is one segment, no `/`). */
+export function patternRegex(pattern: string): RegExp {
+  return new RegExp(
+    "^" +
+      pattern
+        .split("*")
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+        .join("[^/]+") +
+      "$",
+  );
 }
 
 /** The schema for `key`, or undefined when no family matches it. */

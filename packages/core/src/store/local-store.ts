@@ -21,7 +21,9 @@ import { PeerMutations } from "./peer-mutations.js";
 import type { PeerTarget } from "./peer-target.js";
 import { StoreReadTransaction, type ReadRecorder, type TransactionContext } from "./read-transaction.js";
 import { collectChanges, type StoreChange } from "./store-change.js";
+import { RejectionStream } from "./rejection-stream.js";
 import { replayPending } from "./replay-pending.js";
+import { upgradePersistedState } from "./upgrade-persisted-state.js";
 import { runMutator, type RunnableMutator } from "./run-mutator.js";
 import type { StoreTap } from "./store-tap.js";
 import type { ApplyResult, ServerUpdate, SyncTarget } from "./server-update.js";
@@ -67,6 +69,7 @@ export class LocalStore implements SyncTarget, PeerTarget {
   readonly ready: Promise<void>;
   readonly userId: string;
   #clientId: string;
+  readonly #definition: AnyStoreDefinition;
   readonly #patterns: readonly CompiledPattern[];
   readonly #mutators: Readonly<Record<string, RunnableMutator | undefined>>;
   readonly #persistence: Persistence;
@@ -89,11 +92,12 @@ export class LocalStore implements SyncTarget, PeerTarget {
   #loadError: unknown;
 
   readonly #changeListeners = new Listeners<[StoreChange]>();
-  readonly #rejectionListeners = new Listeners<[MutationRejectedError]>();
+  readonly #rejections = new RejectionStream((error) => this.#onListenerError(error));
   readonly #pendingAddedListeners = new Listeners<[]>();
   readonly #pendingCountListeners = new Listeners<[number]>();
 
   constructor(options: LocalStoreOptions) {
+    this.#definition = options.definition;
     this.#patterns = options.definition.patterns;
     this.#mutators = options.definition.mutatorDefs as Record<string, RunnableMutator>;
     this.#peers = new PeerMutations(this.#mutators);
@@ -273,7 +277,7 @@ export class LocalStore implements SyncTarget, PeerTarget {
     const late = this.#queue.recordRejection(mutationId, code, message);
     // Acknowledged before its rejection arrived: `confirmed` has resolved, the UI still hears it.
     if (late) {
-      this.#rejectionListeners.emit(this.#onListenerError, late);
+      this.#rejections.emit(late);
       this.#tap?.settled([], [late], this.#baseVersion);
     }
   }
@@ -303,7 +307,7 @@ export class LocalStore implements SyncTarget, PeerTarget {
 
   /** Calls `listener` for every mutation the server rejected. */
   onRejection(listener: (error: MutationRejectedError) => void): () => void {
-    return this.#rejectionListeners.add(listener);
+    return this.#rejections.add(listener);
   }
 
   /** Calls `listener` with the new count whenever the number of pending mutations changes. */
@@ -324,10 +328,17 @@ export class LocalStore implements SyncTarget, PeerTarget {
   }
 
   async #load(): Promise<void> {
-    const state = await this.#persistence.load();
+    let state = await this.#persistence.load();
     if (state === undefined) {
       await this.#persistence.write({ meta: this.#meta() });
       return;
+    }
+    // Written by an older version of the app: carried over in one persisted step, before use.
+    const upgrade = upgradePersistedState(this.#definition, state);
+    if (upgrade !== undefined) {
+      await this.#persistence.write(upgrade.batch);
+      state = upgrade.state;
+      if (upgrade.refetch !== undefined) this.#logger.info(`Persisted base discarded: ${upgrade.refetch}`);
     }
     this.#clientId = state.meta.clientId;
     this.#historyId = state.meta.historyId;
@@ -335,6 +346,7 @@ export class LocalStore implements SyncTarget, PeerTarget {
     this.#setBase(OrderedMap.from(state.base));
     this.#queue.restore(state.meta.lastAcknowledgedId, state.pending);
     await this.#replay();
+    for (const error of upgrade?.rejected ?? []) this.#rejections.emit(error);
   }
 
   async #applyServerUpdate(update: ServerUpdate): Promise<ApplyResult> {
@@ -389,7 +401,7 @@ export class LocalStore implements SyncTarget, PeerTarget {
     if (acked.length > 0) {
       this.#pendingCountListeners.emit(this.#onListenerError, this.#queue.size);
       const rejected = this.#queue.settle(acked);
-      for (const error of rejected) this.#rejectionListeners.emit(this.#onListenerError, error);
+      for (const error of rejected) this.#rejections.emit(error);
       this.#tap?.settled(acked, rejected, this.#baseVersion);
     }
     await persisted;
@@ -440,6 +452,7 @@ export class LocalStore implements SyncTarget, PeerTarget {
       historyId: this.#historyId,
       baseVersion: this.#baseVersion,
       lastAcknowledgedId: this.#queue.lastAcknowledgedId,
+      definitionVersion: this.#definition.version,
     };
   }
 

@@ -15,6 +15,7 @@ const REJECTION_CODES = new Set<string>([
   "unknown_mutator",
   "mutator_failed",
   "permission_denied",
+  "mutator_retired",
 ]);
 
 /** How many acknowledged mutations are remembered for rejections that arrive late. */

@@ -21,6 +21,7 @@ export interface ServerConnectionOptions extends Partial<
     | "pollIntervalMs"
     | "backoff"
     | "fallbackAfterFailures"
+    | "presenceIntervalMs"
   >
 > {
   /** The server's WebSocket endpoint, e.g. `wss://example.com/sync`. */
@@ -78,6 +79,7 @@ export function connectToServer(options: ServerConnectionOptions): SyncConnector
       schemaVersion: context.definition.schemaVersion,
       transport,
       ...(fallback ? { fallbackTransport: fallback } : {}),
+      presence: context.presence,
       ...(auth === undefined ? {} : { auth }),
       tap: context.tap,
       onError: (error: SyncedStoreError) => context.onError(error),

@@ -5,15 +5,13 @@ import type { WireErrorCode } from "../protocol/messages.js";
  * - `fatal`: reconnecting cannot help; stop until the app acts (reload, sign in);
  * - `reconnect`: this connection's server-side state is lost; start over with a new one;
  * - `repush`: the server saw a mutation id gap; push again after its last id;
+ * - `wait`: the server runs an older version of the app (a rollback): keep the queue, keep the
+ *   error showing, and try again later (with the usual backoff);
  * - `report`: tell the app, carry on.
  */
-export type ServerErrorAction = "fatal" | "reconnect" | "repush" | "report";
+export type ServerErrorAction = "fatal" | "reconnect" | "repush" | "wait" | "report";
 
-const FATAL: ReadonlySet<WireErrorCode> = new Set([
-  "unsupported_schema_version",
-  "unauthorized",
-  "unknown_space",
-]);
+const FATAL: ReadonlySet<WireErrorCode> = new Set(["update_needed", "unauthorized", "unknown_space"]);
 const RECONNECT: ReadonlySet<WireErrorCode> = new Set(["internal", "not_connected"]);
 
 /**
@@ -24,5 +22,6 @@ export function serverErrorAction(code: WireErrorCode, authIsFunction: boolean):
   if (FATAL.has(code) || (code === "unauthenticated" && !authIsFunction)) return "fatal";
   if (RECONNECT.has(code)) return "reconnect";
   if (code === "mutation_gap") return "repush";
+  if (code === "server_version_behind") return "wait";
   return "report";
 }

@@ -1,4 +1,4 @@
-import type { ConnectionState, ConnectionStatus } from "./status.js";
+import type { ConnectionState, ConnectionStatus, UpdateNeeded } from "./status.js";
 
 /**
  * Holds the sync client's `ConnectionStatus` and tells listeners when it changes. `status` is a
@@ -6,7 +6,7 @@ import type { ConnectionState, ConnectionStatus } from "./status.js";
  * `createStore`), not tracked here.
  */
 export class StatusTracker {
-  private current: ConnectionStatus = { connection: "offline", lastError: null };
+  private current: ConnectionStatus = { connection: "offline", lastError: null, updateNeeded: null };
   private readonly listeners = new Set<(status: ConnectionStatus) => void>();
 
   get status(): ConnectionStatus {
@@ -14,18 +14,25 @@ export class StatusTracker {
   }
 
   /** Merges `changes`; notifies listeners if anything changed. */
-  update(changes: { connection?: ConnectionState; lastError?: ConnectionStatus["lastError"] }): void {
+  update(changes: {
+    connection?: ConnectionState;
+    lastError?: ConnectionStatus["lastError"];
+    updateNeeded?: UpdateNeeded | null;
+  }): void {
     const prev = this.current;
     const connection = changes.connection ?? prev.connection;
     const lastError = changes.lastError === undefined ? prev.lastError : changes.lastError;
+    const updateNeeded =
+      changes.updateNeeded === undefined ? (prev.updateNeeded ?? null) : changes.updateNeeded;
     if (
       connection === prev.connection &&
       lastError?.code === prev.lastError?.code &&
-      lastError?.message === prev.lastError?.message
+      lastError?.message === prev.lastError?.message &&
+      updateNeeded === prev.updateNeeded
     ) {
       return;
     }
-    this.current = { connection, lastError };
+    this.current = { connection, lastError, updateNeeded };
     for (const listener of [...this.listeners]) listener(this.current);
   }
 

@@ -1,4 +1,5 @@
 import type { SyncedStoreError } from "../errors.js";
+import type { PresenceLink } from "../presence/presence-link.js";
 import type { SyncTarget } from "../store/server-update.js";
 import type { BackoffOptions } from "./backoff.js";
 import type { SyncTimers } from "./timers.js";
@@ -48,6 +49,10 @@ export interface SyncClientOptions {
    */
   readonly resyncIntervalMs?: number;
   readonly backoff?: BackoffOptions;
+  /** The store's presence channel: sent on every connection, others received. @default no presence */
+  readonly presence?: PresenceLink;
+  /** Least time between two presence frames (the latest state wins). @default 16 */
+  readonly presenceIntervalMs?: number;
   /** Hears every frame and connection step (the store's inspector). @default none */
   readonly tap?: SyncTap;
   /** Receives connection and protocol errors (they also show in `status.lastError`). */

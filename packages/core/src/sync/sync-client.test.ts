@@ -226,20 +226,50 @@ describe("SyncClient connection", () => {
     expect(transport.links).toHaveLength(5);
   });
 
-  it("stops for good on an unsupported schema version, with an error the app can act on", async () => {
+  it("stops for good when the server no longer serves its version, with the versions in the status", async () => {
     const { transport, client, connect, onError } = setup();
     client.start();
     const link = await connect();
-    link.receive({ type: "error", code: "unsupported_schema_version", message: "reload" });
+    link.receive({
+      type: "error",
+      code: "update_needed",
+      message: "reload",
+      client_version: 3,
+      min_supported_version: 4,
+      server_version: 5,
+    });
     await settle();
     expect(client.status).toMatchObject({
       connection: "offline",
-      lastError: { code: "unsupported_schema_version", message: "reload" },
+      lastError: { code: "update_needed", message: "reload" },
+      updateNeeded: { reason: "client_too_old", clientVersion: 3, minSupportedVersion: 4, serverVersion: 5 },
     });
-    expect(client.fatalError?.code).toBe("unsupported_schema_version");
-    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: "unsupported_schema_version" }));
+    expect(client.fatalError?.code).toBe("update_needed");
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: "update_needed" }));
     await vi.advanceTimersByTimeAsync(60_000);
     expect(transport.links).toHaveLength(1);
+  });
+
+  it("keeps trying, error showing, when the server runs an older version than the app", async () => {
+    const { transport, client, connect } = setup();
+    client.start();
+    const link = await connect();
+    link.receive({
+      type: "error",
+      code: "server_version_behind",
+      message: "wait",
+      client_version: 3,
+      server_version: 2,
+    });
+    await settle();
+    expect(client.status).toMatchObject({
+      connection: "offline",
+      lastError: { code: "server_version_behind", message: "wait" },
+      updateNeeded: null,
+    });
+    expect(client.fatalError).toBeNull();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(transport.links.length).toBeGreaterThan(1);
   });
 
   it("reconnects after a server error that leaves the connection unusable", async () => {
@@ -290,7 +320,7 @@ describe("SyncClient push, poke and pull", () => {
     await vi.advanceTimersByTimeAsync(10);
     expect(link.sentOf("push").map((p) => p.mutations.map((m) => m.id))).toEqual([[2, 3], [4, 5], [6]]);
     // The client reports only its connection; the store adds the pending count and `syncing`.
-    expect(client.status).toEqual({ connection: "online", lastError: null });
+    expect(client.status).toEqual({ connection: "online", lastError: null, updateNeeded: null });
   });
 
   it("spaces pushes at least minPushIntervalMs apart, batching what accumulates", async () => {

@@ -6,10 +6,11 @@ import { ActionRequests, errorFromWire } from "./action-requests.js";
 import { backoffDelay } from "./backoff.js";
 import { CatchUp } from "./catch-up.js";
 import { Heartbeat } from "./heartbeat.js";
+import { PresenceSender } from "./presence-sender.js";
 import { PushScheduler } from "./push-scheduler.js";
 import { ResyncWatchdog } from "./resync-watchdog.js";
 import { serverErrorAction } from "./server-error-policy.js";
-import type { ConnectionStatus } from "./status.js";
+import type { ConnectionStatus, UpdateNeeded } from "./status.js";
 import { StatusTracker } from "./status-tracker.js";
 import type { SyncClientOptions } from "./sync-client-options.js";
 import { systemTimers, type SyncTimers, type TimerHandle } from "./timers.js";
@@ -24,6 +25,8 @@ interface Connection {
   readonly kind: Transport["kind"];
   link: TransportConnection | null;
   phase: "opening" | "handshaking" | "ready";
+  /** Its close keeps the error that ended it in the status (not "connection lost"). */
+  keepError?: boolean;
 }
 
 /*
@@ -67,6 +70,7 @@ export class SyncClient {
   private readonly watchdog: ResyncWatchdog;
   private readonly pushes: PushScheduler;
   private readonly catchUp: CatchUp;
+  private readonly presence: PresenceSender | undefined;
   /** Serializes message handling: updates must reach the store in arrival order. */
   private inbox: Promise<void> = Promise.resolve();
   private readonly unsubscribePending: () => void;
@@ -119,6 +123,15 @@ export class SyncClient {
         this.catchUp.pull();
       },
     });
+    const link = options.presence;
+    this.presence =
+      link &&
+      new PresenceSender({
+        link,
+        timers: this.timers,
+        send: (message) => this.send(message),
+        intervalMs: options.presenceIntervalMs,
+      });
     this.unsubscribePending = this.target.onPendingAdded(() => this.pushes.schedule());
   }
 
@@ -142,6 +155,7 @@ export class SyncClient {
     if (this.running || this.disposed) return;
     this.running = true;
     this.fatal = null;
+    this.tracker.update({ updateNeeded: null });
     this.tracker.update({ connection: "connecting" });
     void this.target.ready.then(
       () => this.connect(),
@@ -155,6 +169,8 @@ export class SyncClient {
     this.clearTimer("retryTimer");
     if (this.conn) this.conn.link?.close(1000, "client closed");
     this.conn = null;
+    this.presence?.stop();
+    this.options.presence?.disconnected();
     this.tracker.update({ connection: "offline" });
   }
 
@@ -162,6 +178,7 @@ export class SyncClient {
   dispose(): void {
     this.disposed = true;
     this.stop();
+    this.presence?.dispose();
     this.unsubscribePending();
   }
 
@@ -288,6 +305,8 @@ export class SyncClient {
     this.watchdog.stop();
     this.heartbeat.stop();
     this.pushes.stop();
+    this.presence?.stop();
+    this.options.presence?.disconnected();
     this.catchUp.abandonPull();
     this.actions.failAll("the connection closed before its result arrived");
     this.transports.closed(conn.transport, info);
@@ -295,7 +314,7 @@ export class SyncClient {
       this.tracker.update({ connection: "offline" });
       return;
     }
-    if (conn.phase !== "ready" || info.code !== 1000) {
+    if ((conn.phase !== "ready" || info.code !== 1000) && conn.keepError !== true) {
       const why = info.reason || (info.opened ? "Connection lost" : "Could not connect to the server");
       this.tracker.update({ lastError: { code: "connection", message: why } });
     }
@@ -338,6 +357,8 @@ export class SyncClient {
         return this.onServerError(conn, message);
       case "pong":
         return;
+      case "presence":
+        return this.options.presence?.receive(message);
       default:
         assertNever(message);
     }
@@ -371,6 +392,8 @@ export class SyncClient {
     const reset = otherHistory && hadHistory;
     if (reset || message.version !== target.baseVersion()) this.catchUp.pull(otherHistory ? 0 : undefined);
     this.pushes.start(message.last_mutation_id);
+    // The server keeps presence per connection: announce ours again on every new one.
+    this.presence?.start();
   }
 
   private onServerError(conn: Connection, message: ErrorMessage): void {
@@ -379,7 +402,16 @@ export class SyncClient {
     const action = serverErrorAction(message.code, typeof this.options.auth === "function");
     if (action === "fatal") {
       this.fatal = new SyncedStoreError(error.code, `${message.code}: ${message.message}`);
+      if (message.code === "update_needed") this.tracker.update({ updateNeeded: updateNeededOf(message) });
       this.report(this.fatal);
+      conn.link?.close(1000, message.code);
+      this.onClose(conn, { code: 1000, reason: message.code, opened: true });
+      return;
+    }
+    if (action === "wait") {
+      // Not a connection problem: the error stays in the status while the retry waits.
+      this.report(error);
+      conn.keepError = true;
       conn.link?.close(1000, message.code);
       this.onClose(conn, { code: 1000, reason: message.code, opened: true });
       return;
@@ -420,4 +452,17 @@ export class SyncClient {
     if (handle !== undefined) this.timers.clearTimeout(handle);
     this[name] = undefined;
   }
+}
+
+/** The `updateNeeded` status of an `update_needed` error. */
+function updateNeededOf(message: ErrorMessage): UpdateNeeded {
+  return {
+    reason: "client_too_old",
+    clientVersion: message.client_version ?? 0,
+    ...(message.min_supported_version === undefined
+      ? {}
+      : { minSupportedVersion: message.min_supported_version }),
+    ...(message.server_version === undefined ? {} : { serverVersion: message.server_version }),
+    message: message.message,
+  };
 }

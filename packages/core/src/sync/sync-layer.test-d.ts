@@ -11,6 +11,6 @@ describe("the store ↔ sync-layer contract", () => {
 
   it("leaves the pending count and syncing to the store", () => {
     type Reported = ReturnType<ReturnType<SyncConnector>["status"]>;
-    expectTypeOf<keyof Reported>().toEqualTypeOf<"connection" | "lastError">();
+    expectTypeOf<keyof Reported>().toEqualTypeOf<"connection" | "lastError" | "updateNeeded">();
   });
 });

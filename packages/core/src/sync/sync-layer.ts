@@ -1,3 +1,4 @@
+import type { PresenceLink } from "../presence/presence-link.js";
 import type { AnyStoreDefinition } from "../schema/define-store.js";
 import type { SyncTarget } from "../store/server-update.js";
 import type { Logger } from "../util/logger.js";
@@ -20,6 +21,8 @@ export interface ConnectContext {
   readonly onError: (error: unknown) => void;
   /** Hears every frame and connection step, for `store.inspect()`; calling it is cheap when nobody inspects. */
   readonly tap: SyncTap;
+  /** The store's presence channel, for the sync layer to carry (see `presence/presence-link.ts`). */
+  readonly presence: PresenceLink;
 }
 
 /** What a sync layer hands back to `createStore` once attached to a store. */

@@ -13,6 +13,11 @@ export interface ClaimClientIdOptions {
   readonly lockPrefix: string;
   /** Makes a fresh client id. */
   readonly newClientId: () => string;
+  /**
+   * Whether this tab may take over a free registered client (one a newer version of the app
+   * wrote is left to a tab of that version). @default every one
+   */
+  readonly accept?: (clientId: string) => Promise<boolean>;
 }
 
 /**
@@ -26,7 +31,9 @@ export async function claimClientId(
   const { locks, registry, lockPrefix } = options;
   for (const clientId of await registry.list()) {
     const release = await locks.tryAcquire(clientLockName(lockPrefix, clientId));
-    if (release) return { clientId, release };
+    if (!release) continue;
+    if ((await options.accept?.(clientId)) ?? true) return { clientId, release };
+    release();
   }
   const clientId = options.newClientId();
   // Locked before it is listed, so no other tab sees it listed and free.

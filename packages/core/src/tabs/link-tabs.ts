@@ -38,6 +38,12 @@ export interface LinkTabsOptions {
   readonly tabs: TabOptions;
   /** Names this space and user among the tabs, e.g. `todo/list-1/alice`. */
   readonly name: string;
+  /**
+   * The store definition's version. Tabs of different versions share client ids and locks (a
+   * newer tab adopts an older tab's queue and upgrades it) but not their pending mutations, which
+   * each version's mutators read differently; no tab takes over a queue a newer version wrote.
+   */
+  readonly version: number;
   /** Opens the persistence of client `clientId`. */
   readonly openPersistence: (clientId: string) => Persistence;
   /** Opens a store as client `clientId` (without tabs), linked to the others through `peers`. */
@@ -66,16 +72,30 @@ export function linkTabs(options: LinkTabsOptions): TabLink | undefined {
   const locks = tabs.locks ?? webTabLocks();
   if (channels === undefined || locks === undefined) return undefined;
   const registry = tabs.registry(name);
-  const claim = claimClientId({ locks, registry, lockPrefix: name, newClientId: tabs.newClientId ?? uuidv4 });
-  const channel = channels(name);
+  /** What a client left in persistence: its version and how many mutations it still queues. */
+  const probe = async (clientId: string) => {
+    const persistence = options.openPersistence(clientId);
+    try {
+      const state = await persistence.load();
+      return { version: state?.meta.definitionVersion ?? 1, left: state?.pending.length ?? 0 };
+    } finally {
+      await persistence.close();
+    }
+  };
+  const claim = claimClientId({
+    locks,
+    registry,
+    lockPrefix: name,
+    newClientId: tabs.newClientId ?? uuidv4,
+    accept: async (clientId) => (await probe(clientId)).version <= options.version,
+  });
+  const channel = channels(`${name}@v${options.version}`);
   let own: PeerTarget | undefined;
 
   const adopt: AdoptClient = async (orphanId, signal) => {
     // Most freed clients left nothing behind: look before opening a store and a connection.
-    const probe = options.openPersistence(orphanId);
-    const left = (await probe.load())?.pending.length ?? 0;
-    await probe.close();
-    if (left === 0 || signal.aborted) return;
+    const { version, left } = await probe(orphanId);
+    if (left === 0 || version > options.version || signal.aborted) return;
     const orphan = options.openOrphan(orphanId, (target) => {
       void target.ready.then(() => showOrphan(orphanId, target, own, channel)).catch(onError);
       return () => undefined;

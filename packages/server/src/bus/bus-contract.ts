@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createMemoryStorage } from "../storage/memory.js";
-import type { Bus, BusHandlers, VersionNotice } from "./bus.js";
+import { PRESENCE_PAYLOAD_BYTES, type Bus, type BusHandlers, type VersionNotice } from "./bus.js";
 import { VersionWatcher } from "./version-watcher.js";
 
 /** Two buses on one network, as two server processes would hold them. */
@@ -53,6 +53,26 @@ export function runBusContract(name: string, makePair: () => Promise<BusPair>): 
       ];
       await vi.waitFor(() => expect(onB.notices).toEqual(expected), waitOptions);
       await vi.waitFor(() => expect(onA.notices).toEqual(expected), waitOptions);
+    });
+
+    it("delivers presence payloads in publish order to every subscriber, apart from versions", async () => {
+      const onA: string[] = [];
+      const onB: string[] = [];
+      const versions = recorder();
+      pair.a.subscribe({ ...versions.handlers, onPresence: (p) => onA.push(p) });
+      pair.b.subscribe({
+        onVersion: () => undefined,
+        onResync: () => undefined,
+        onPresence: (p) => onB.push(p),
+      });
+      // Near the size limit too: PostgreSQL refuses NOTIFY payloads of 8000 bytes.
+      const big = JSON.stringify(["x", "é".repeat((PRESENCE_PAYLOAD_BYTES - 20) / 2)]);
+      expect(Buffer.byteLength(big)).toBeLessThanOrEqual(PRESENCE_PAYLOAD_BYTES);
+      const sent = ["one", big, ...Array.from({ length: 20 }, (_, i) => `p${i}`)];
+      for (const payload of sent) await pair.a.publishPresence(payload);
+      await vi.waitFor(() => expect(onB).toEqual(sent), waitOptions);
+      await vi.waitFor(() => expect(onA).toEqual(sent), waitOptions);
+      expect(versions.notices).toEqual([]);
     });
 
     it("stops delivering after unsubscribe, and isolates a throwing handler", async () => {

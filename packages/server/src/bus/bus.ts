@@ -7,6 +7,10 @@
  * Notices can be missed while a subscriber's connection is down. The bus then calls `onResync`
  * once it is back, and the subscriber re-reads the current version of every space it serves
  * (see `VersionWatcher`), so it catches up from versions instead of trusting the bus.
+ *
+ * The bus also carries presence between processes (`publishPresence`, on a channel of its own):
+ * ephemeral and small, in order per publisher, lost while a connection is down (the presence
+ * layer re-announces everything after `onResync`; see `presence/presence-relay.ts`).
  */
 
 /** A space reached `version`; `origin` is the `id` of the bus instance that published it. */
@@ -25,6 +29,8 @@ export interface BusHandlers {
    * every space served.
    */
   onResync(): void;
+  /** A process published presence (an opaque payload of the presence layer). Includes our own. */
+  onPresence?(payload: string): void;
 }
 
 /** A publish/subscribe channel of space versions shared by every server process. */
@@ -37,11 +43,23 @@ export interface Bus {
    * next notice of the space).
    */
   publish(spaceId: string, version: number): Promise<void>;
+  /**
+   * Sends a presence payload to every subscriber (the publisher included), on a channel separate
+   * from versions. Payloads stay under `PRESENCE_PAYLOAD_BYTES`. Delivered in the order one bus
+   * instance published them, at most once; rejects when the bus is unreachable.
+   */
+  publishPresence(payload: string): Promise<void>;
   /** Starts delivering notices to `handlers`; returns the function that stops it. */
   subscribe(handlers: BusHandlers): () => void;
   /** Stops delivery and releases connections. */
   close(): Promise<void>;
 }
+
+/**
+ * Largest presence payload, in UTF-8 bytes: PostgreSQL refuses NOTIFY payloads of 8000 bytes or
+ * more, and every bus keeps to the smallest limit so the presence layer chunks once.
+ */
+export const PRESENCE_PAYLOAD_BYTES = 7000;
 
 /** Encodes a notice for text channels (PostgreSQL NOTIFY payloads, Redis messages). */
 export function encodeNotice(notice: VersionNotice): string {
@@ -74,6 +92,7 @@ export class BusSubscribers {
     const entry: BusHandlers = {
       onVersion: (n) => handlers.onVersion(n),
       onResync: () => handlers.onResync(),
+      onPresence: (payload) => handlers.onPresence?.(payload),
     };
     this.#handlers.add(entry);
     return () => this.#handlers.delete(entry);
@@ -81,6 +100,10 @@ export class BusSubscribers {
 
   version(notice: VersionNotice): void {
     for (const h of [...this.#handlers]) this.#call(() => h.onVersion(notice));
+  }
+
+  presence(payload: string): void {
+    for (const h of [...this.#handlers]) this.#call(() => h.onPresence?.(payload));
   }
 
   resync(): void {

@@ -26,6 +26,14 @@ export class MemoryBusNetwork {
         });
         return Promise.resolve();
       },
+      publishPresence: (payload) => {
+        if (!this.#members.has(id)) return Promise.reject(new Error("Bus is closed"));
+        if (member.severed) return Promise.reject(new Error("Bus is disconnected"));
+        queueMicrotask(() => {
+          for (const m of this.#members.values()) if (!m.severed) m.subscribers.presence(payload);
+        });
+        return Promise.resolve();
+      },
       subscribe: (handlers) => member.subscribers.add(handlers),
       close: () => {
         this.#members.delete(id);

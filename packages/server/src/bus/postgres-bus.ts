@@ -9,6 +9,8 @@ export interface PostgresBusOptions {
   connectionString: string;
   /** NOTIFY channel; lower-case letters, digits and `_`. @default "synced_store_versions" */
   channel?: string;
+  /** NOTIFY channel of presence, same rules. @default `${channel}_presence` */
+  presenceChannel?: string;
   /** Retry delays after the listening connection is lost. */
   reconnect?: ReconnectDelay;
   /** Connection errors and exceptions thrown by handlers. @default ignore */
@@ -23,8 +25,10 @@ export interface PostgresBusOptions {
  */
 export async function createPostgresBus(options: PostgresBusOptions): Promise<Bus> {
   const channel = options.channel ?? "synced_store_versions";
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel))
-    throw new TypeError(`Invalid NOTIFY channel name: ${channel}`);
+  const presenceChannel = options.presenceChannel ?? `${channel}_presence`;
+  for (const name of [channel, presenceChannel]) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new TypeError(`Invalid NOTIFY channel name: ${name}`);
+  }
   const onError = options.onError ?? (() => undefined);
   const id = randomUUID();
   const subscribers = new BusSubscribers(onError);
@@ -42,7 +46,9 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Bu
       application_name: `synced-store-bus-${id}`,
     });
     client.on("notification", (message) => {
-      if (message.channel !== channel || message.payload === undefined) return;
+      if (message.payload === undefined) return;
+      if (message.channel === presenceChannel) return subscribers.presence(message.payload);
+      if (message.channel !== channel) return;
       const notice = decodeNotice(message.payload);
       if (notice) subscribers.version(notice);
     });
@@ -58,7 +64,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Bu
     client.on("error", onLost);
     try {
       await client.connect();
-      await client.query(`LISTEN ${channel}`);
+      await client.query(`LISTEN ${channel}; LISTEN ${presenceChannel}`);
     } catch (error) {
       lost = true;
       client.removeAllListeners("error");
@@ -105,6 +111,10 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Bu
         channel,
         encodeNotice({ spaceId, version, origin: id }),
       ]);
+    },
+    async publishPresence(payload) {
+      if (closed) throw new Error("Bus is closed");
+      await publisher.query("SELECT pg_notify($1, $2)", [presenceChannel, payload]);
     },
     subscribe: (handlers) => subscribers.add(handlers),
     async close() {

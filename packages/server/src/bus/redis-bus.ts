@@ -7,7 +7,10 @@ import { reconnectDelayMs, type ReconnectDelay } from "./reconnect-delay.js";
 export interface RedisBusOptions {
   /** `redis://host:port[/db]`. */
   url: string;
-  /** Prefix of the channel name (`${prefix}versions`), to share one Redis between deployments. @default "synced-store:" */
+  /**
+   * Prefix of the channel names (`${prefix}versions`, `${prefix}presence`), to share one Redis
+   * between deployments. @default "synced-store:"
+   */
   prefix?: string;
   /** Retry delays after a connection is lost. */
   reconnect?: ReconnectDelay;
@@ -22,6 +25,7 @@ export interface RedisBusOptions {
  */
 export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   const channel = `${options.prefix ?? "synced-store:"}versions`;
+  const presenceChannel = `${options.prefix ?? "synced-store:"}presence`;
   const onError = options.onError ?? (() => undefined);
   const id = randomUUID();
   const subscribers = new BusSubscribers(onError);
@@ -39,6 +43,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   publisher.on("error", onError);
   subscriber.on("error", onError);
   subscriber.on("message", (from: string, payload: string) => {
+    if (from === presenceChannel) return subscribers.presence(payload);
     if (from !== channel) return;
     const notice = decodeNotice(payload);
     if (notice) subscribers.version(notice);
@@ -50,7 +55,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       readyOnce = true;
       return;
     }
-    subscriber.subscribe(channel).then(
+    subscriber.subscribe(channel, presenceChannel).then(
       () => {
         if (!closed) subscribers.resync();
       },
@@ -60,7 +65,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
 
   try {
     await Promise.all([publisher.connect(), subscriber.connect()]);
-    await subscriber.subscribe(channel);
+    await subscriber.subscribe(channel, presenceChannel);
   } catch (error) {
     publisher.disconnect();
     subscriber.disconnect();
@@ -72,6 +77,10 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     async publish(spaceId, version) {
       if (closed) throw new Error("Bus is closed");
       await publisher.publish(channel, encodeNotice({ spaceId, version, origin: id }));
+    },
+    async publishPresence(payload) {
+      if (closed) throw new Error("Bus is closed");
+      await publisher.publish(presenceChannel, payload);
     },
     subscribe: (handlers) => subscribers.add(handlers),
     async close() {

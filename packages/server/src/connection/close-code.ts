@@ -7,6 +7,8 @@ export const CloseCode = {
   unauthenticated: 4401,
   unauthorized: 4403,
   unknownSpace: 4404,
+  /** The client runs a version of the app the server no longer serves (or not yet). */
+  versionMismatch: 4426,
 } as const;
 
 /** One of the server's close codes. */

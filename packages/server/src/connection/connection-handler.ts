@@ -5,6 +5,8 @@ import {
   type ActionMessage,
   type ClientMessage,
   type ConnectMessage,
+  type ErrorMessage,
+  type PresenceMessage,
   type PushMessage,
   type ServerMessage,
   type WireErrorCode,
@@ -17,6 +19,7 @@ import type { HandlerEnvironment } from "./handler-environment.js";
 import { handshake } from "./handshake.js";
 import type { ConnectionInfo, RequestInfo } from "./hooks.js";
 import { RateLimiter } from "./rate-limiter.js";
+import type { PresenceOwner } from "../presence/presence-record.js";
 
 /** Sends one frame to the peer. */
 export type SendFrame = (frame: string) => void;
@@ -63,13 +66,16 @@ export function connect(
   let space: Space | undefined;
   let conn: SpaceConnection | undefined;
   let info: ConnectionInfo | undefined;
+  let presenceOwner: PresenceOwner | undefined;
+  // An HTTP request is one poll of a client that stays: presence it sets outlives the request.
+  const polling = request.transport === "http";
   env.metrics.connections++;
   env.metrics.connectionsTotal++;
 
   const sendMessage = (message: ServerMessage) => {
     if (phase !== "closed") send(encodeMessage(message));
   };
-  const fail = (code: WireErrorCode, message: string, close?: number) => {
+  const fail = (code: WireErrorCode, message: string, close?: number, details?: Partial<ErrorMessage>) => {
     env.metrics.protocolErrors++;
     // Who and what, never the frame itself (it may hold another user's data or credentials).
     env.logger[close === undefined ? "debug" : "info"]("protocol error", {
@@ -78,7 +84,7 @@ export function connect(
       ...(request.remoteAddress === undefined ? {} : { remote: request.remoteAddress }),
       ...(close === undefined ? {} : { close }),
     });
-    sendMessage({ type: "error", code, message });
+    sendMessage({ ...details, type: "error", code, message });
     if (close !== undefined) {
       closeTransport(close, message.slice(0, 120));
       handle.close();
@@ -104,6 +110,8 @@ export function connect(
         return space.pull(conn, message.base_version);
       case "action":
         return onAction(space, info, message);
+      case "presence":
+        return onPresence(info, message);
       default:
         // A message type added to the protocol does not compile until it is handled here.
         return assertNever(message);
@@ -114,12 +122,13 @@ export function connect(
     phase = "handshaking";
     const result = await handshake(env, message, request);
     if (isClosed()) return;
-    if (!result.ok) return fail(result.code, result.message, result.close);
+    if (!result.ok) return fail(result.code, result.message, result.close, result.details);
     space = result.space;
     info = result.info;
     const self: SpaceConnection = {
       userId: info.userId,
       clientId: info.clientId,
+      schemaVersion: info.schemaVersion,
       version: result.reset ? 0 : message.base_version,
       resetPending: result.reset,
       sendFrame: (frame) => {
@@ -138,6 +147,9 @@ export function connect(
       sendMessage({ type: "mutation_error", client_id: info.clientId, mutation_id: id, ...error });
     }
     space.attach(self);
+    presenceOwner = { kind: "connection", connection: self };
+    env.presence.join(info.spaceId, self);
+    if (polling) env.presence.renew(info.spaceId, info.clientId);
     try {
       await env.hooks.onConnect?.(info);
     } catch (error) {
@@ -161,7 +173,7 @@ export function connect(
     // Backpressure: a connection has at most MAX_PUSHES_IN_FLIGHT pushes queued in its space.
     if (inFlight >= MAX_PUSHES_IN_FLIGHT) await pushes;
     inFlight++;
-    pushes = s.push(who.userId, who.clientId, message.mutations, receivedAt).then(
+    pushes = s.push(who.userId, who.clientId, message.mutations, receivedAt, who.schemaVersion).then(
       (outcome) => {
         inFlight--;
         onPushOutcome(who, outcome);
@@ -197,6 +209,14 @@ export function connect(
         ? { type: "action_result", request_id: message.request_id, ok: true, result: outcome.result }
         : { type: "action_result", request_id: message.request_id, ok: false, error: outcome.error },
     );
+  };
+
+  const onPresence = (who: ConnectionInfo, message: PresenceMessage) => {
+    const owner: PresenceOwner = polling
+      ? { kind: "lease", expiresAt: env.presence.leaseExpiry() }
+      : presenceOwner!;
+    const refused = env.presence.set(who.spaceId, who, owner, message.state);
+    if (refused !== undefined) fail(refused.code, refused.message);
   };
 
   const handle: ConnectionHandle = {
@@ -247,6 +267,9 @@ export function connect(
       phase = "closed";
       env.metrics.connections--;
       if (conn !== undefined) space?.detach(conn);
+      if (conn !== undefined && info !== undefined) {
+        env.presence.leave(info.spaceId, conn, polling ? undefined : presenceOwner);
+      }
       if (wasReady && info !== undefined) {
         const who = info;
         void Promise.resolve()

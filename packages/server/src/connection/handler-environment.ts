@@ -2,6 +2,7 @@ import type { Limits } from "../engine/limits.js";
 import type { Space } from "../engine/space.js";
 import type { Logger } from "../logger.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
+import type { PresenceHub } from "../presence/presence-hub.js";
 import type { HostRuntime } from "../runtime/host-runtime.js";
 import type { ServerHooks } from "./hooks.js";
 
@@ -15,6 +16,8 @@ export interface HandlerEnvironment {
   readonly runtime: HostRuntime;
   /** The space with this id, or undefined when no store of that name is served. */
   space(spaceId: string): Space | undefined;
+  /** Every space's presence in this process. */
+  readonly presence: PresenceHub;
   /** Milliseconds clock for rate limiting. */
   readonly now?: () => number;
 }

@@ -1,6 +1,12 @@
-import type { ConnectedMessage, ConnectMessage, WireErrorCode } from "@synced-store/core/protocol";
+import type {
+  ConnectedMessage,
+  ConnectMessage,
+  ErrorMessage,
+  WireErrorCode,
+} from "@synced-store/core/protocol";
 import type { Rejection } from "../engine/rejection-log.js";
 import type { Space } from "../engine/space.js";
+import type { StoreRuntime } from "../engine/store-runtime.js";
 import { isStorableText, utf8Length } from "../util/storable-text.js";
 import { CloseCode } from "./close-code.js";
 import type { HandlerEnvironment } from "./handler-environment.js";
@@ -18,7 +24,14 @@ export type HandshakeResult =
       /** Rejections the client may have missed (it disconnected before their `mutation_error`). */
       readonly missed: readonly Rejection[];
     }
-  | { readonly ok: false; readonly code: WireErrorCode; readonly message: string; readonly close: number };
+  | {
+      readonly ok: false;
+      readonly code: WireErrorCode;
+      readonly message: string;
+      readonly close: number;
+      /** Fields the `error` message carries beside code and message. */
+      readonly details?: Partial<ErrorMessage>;
+    };
 
 /**
  * Checks a `connect`: known store, supported schema version, authentication, authorization, and
@@ -39,13 +52,8 @@ export async function handshake(
       CloseCode.unknownSpace,
     );
   }
-  if (message.schema_version !== space.store.schemaVersion) {
-    return refuse(
-      "unsupported_schema_version",
-      `Schema version ${message.schema_version} is not supported; the server runs ${space.store.schemaVersion}. Reload the app.`,
-      CloseCode.badRequest,
-    );
-  }
+  const versionProblem = checkVersion(space.store, message.schema_version);
+  if (versionProblem !== undefined) return versionProblem;
   if (
     message.client_id.length === 0 ||
     message.client_id.length > 200 ||
@@ -99,7 +107,7 @@ export async function handshake(
     ok: true,
     missed: admission.missed,
     space,
-    info: { userId, spaceId, clientId: message.client_id },
+    info: { userId, spaceId, clientId: message.client_id, schemaVersion: message.schema_version },
     connected: {
       type: "connected",
       history_id: admission.historyId,
@@ -110,8 +118,42 @@ export async function handshake(
   };
 }
 
-function refuse(code: WireErrorCode, message: string, close: number): HandshakeResult {
-  return { ok: false, code, message, close };
+function refuse(
+  code: WireErrorCode,
+  message: string,
+  close: number,
+  details?: Partial<ErrorMessage>,
+): HandshakeResult {
+  return { ok: false, code, message, close, ...(details === undefined ? {} : { details }) };
+}
+
+/**
+ * A client of a version below `[minSupportedVersion, version]` must update; one above it runs a
+ * newer app than the server (a rollback) and keeps its queue until a server of its version is back.
+ */
+function checkVersion(store: StoreRuntime, clientVersion: number): HandshakeResult | undefined {
+  const details = {
+    client_version: clientVersion,
+    min_supported_version: store.minSupportedVersion,
+    server_version: store.version,
+  };
+  if (clientVersion < store.minSupportedVersion) {
+    return refuse(
+      "update_needed",
+      `This app is version ${clientVersion}; the server serves versions ${store.minSupportedVersion} to ${store.version}. Reload to update.`,
+      CloseCode.versionMismatch,
+      details,
+    );
+  }
+  if (clientVersion > store.version) {
+    return refuse(
+      "server_version_behind",
+      `This app is version ${clientVersion}, newer than the server's ${store.version}; its changes wait until the server catches up.`,
+      CloseCode.versionMismatch,
+      details,
+    );
+  }
+  return undefined;
 }
 
 function validSpaceId(spaceId: string): boolean {

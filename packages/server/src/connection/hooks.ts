@@ -4,6 +4,11 @@ export interface RequestInfo {
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   readonly remoteAddress?: string;
   readonly url?: string;
+  /**
+   * `"http"`: the connection is one request of a polling client (HTTP fallback), so presence it
+   * sets is held on a lease that the client's requests renew. @default a lasting connection
+   */
+  readonly transport?: "websocket" | "http";
 }
 
 /** Input of the `authenticate` hook. */
@@ -21,6 +26,8 @@ export interface ConnectionInfo {
   readonly userId: string;
   readonly spaceId: string;
   readonly clientId: string;
+  /** The version of the store definition the client runs (its `schema_version`). */
+  readonly schemaVersion: number;
 }
 
 /** The server's hooks; every one may be async. */
@@ -36,6 +43,15 @@ export interface ServerHooks {
   authorize?: (userId: string, spaceId: string) => boolean | Promise<boolean>;
   /** A client finished its handshake. */
   onConnect?: (info: ConnectionInfo) => void | Promise<void>;
-  /** A client's connection ended (e.g. to clear its presence with an action). */
+  /** A client's connection ended. */
   onDisconnect?: (info: ConnectionInfo) => void | Promise<void>;
+  /**
+   * Whether `viewer` may see `subject`'s presence (e.g. hide a user from those they blocked). Runs
+   * whenever presence goes out, so it must be synchronous and quick; when it turns false, the
+   * subject's presence is removed for that viewer. Throwing hides. @default everyone sees everyone
+   */
+  presenceVisible?: (
+    subject: Omit<ConnectionInfo, "schemaVersion">,
+    viewer: Omit<ConnectionInfo, "schemaVersion">,
+  ) => boolean;
 }

@@ -22,6 +22,10 @@ export interface Limits {
   readonly mutatorTimeoutMs: number;
   /** The same for actions, which may call other systems. @default 30000 */
   readonly actionTimeoutMs: number;
+  /** Largest presence state of one connection, as JSON, in UTF-8 bytes. @default 4096 */
+  readonly maxPresenceBytes: number;
+  /** Most clients with presence in one space (so at most this times `maxPresenceBytes` per space). @default 1000 */
+  readonly maxPresencePerSpace: number;
 }
 
 /** The defaults of `Limits`. */
@@ -34,6 +38,8 @@ export const defaultLimits: Limits = {
   maxRateViolations: 50,
   mutatorTimeoutMs: 5000,
   actionTimeoutMs: 30_000,
+  maxPresenceBytes: 4096,
+  maxPresencePerSpace: 1000,
 };
 
 /** `defaultLimits` with `overrides` applied. */

@@ -12,6 +12,7 @@ function connection(userId: string, clientId: string, version = 0): SpaceConnect
   return {
     userId,
     clientId,
+    schemaVersion: 1,
     version,
     resetPending: false,
     frames,

@@ -6,6 +6,8 @@ import { DELETED, type ClientState, type WriteLayer } from "./space-state.js";
 export interface SpaceConnection {
   readonly userId: string;
   readonly clientId: string;
+  /** The version of the store definition the client runs. */
+  readonly schemaVersion: number;
   /** The version of the last state sent to this connection (`connected`, poke or pull response). */
   version: number;
   /** Its state comes from another history: it gets no poke until a pull has sent it a reset. */
@@ -15,6 +17,12 @@ export interface SpaceConnection {
   /** Ends the connection (the client reconnects and handshakes afresh). */
   drop(reason: string): void;
 }
+
+/**
+ * How a client of an older definition version reads values (see `downgradeValue`); undefined
+ * for a version that reads them as they are.
+ */
+export type ReadableFor = (schemaVersion: number) => ((key: string, value: unknown) => unknown) | undefined;
 
 /**
  * Commits waiting to be poked. Commits that land before the next flush merge into one poke
@@ -49,17 +57,25 @@ export class PokeBuffer {
    * its clients' last mutation ids, and users with neither share one frame. Returns how long the
    * oldest commit waited, in ms.
    */
-  flush(connections: Iterable<SpaceConnection>): number | undefined {
+  flush(connections: Iterable<SpaceConnection>, readableFor?: ReadableFor): number | undefined {
     if (this.empty) return undefined;
-    const parts = this.#encodeParts();
+    // Patches encoded once per way of reading them: as stored, or downgraded for older clients.
+    const encodings = new Map<(key: string, value: unknown) => unknown, EncodedParts>();
+    const current = this.#encodeParts(undefined);
     const frames = new Map<string, string>();
     // Connections whose own mutations this poke acknowledges go last: their clients already show
     // those changes, while everyone else is still waiting to see them. Each send costs a syscall,
     // and over a large space that order is what peers' latency is made of.
     for (const conn of peersFirst(connections, this.#clients)) {
       if (conn.resetPending || conn.version >= this.#to) continue;
+      const readable = readableFor?.(conn.schemaVersion);
+      let parts = current;
+      if (readable !== undefined) {
+        parts = encodings.get(readable) ?? this.#encodeParts(readable);
+        encodings.set(readable, parts);
+      }
       const own = parts.privateByUser.has(conn.userId) || parts.clientsByUser.has(conn.userId);
-      const cacheKey = own ? `u:${conn.userId}` : "shared";
+      const cacheKey = `${readable === undefined ? "" : `v${conn.schemaVersion}:`}${own ? `u:${conn.userId}` : "shared"}`;
       let frame = frames.get(cacheKey);
       if (frame === undefined) {
         frame = this.#frame(parts, own ? conn.userId : undefined);
@@ -77,13 +93,16 @@ export class PokeBuffer {
   }
 
   /** The patches encoded as JSON once: shared ones joined, private ones by owner. */
-  #encodeParts(): EncodedParts {
+  #encodeParts(readable: ((key: string, value: unknown) => unknown) | undefined): EncodedParts {
     const shared: string[] = [];
     const privateByUser = new Map<string, string[]>();
     for (const [key, value] of this.#writes) {
       const visibility = visibilityOf(key);
       if (visibility === "server-only") continue;
-      const patch: PatchOp = value === DELETED ? { op: "del", key } : { op: "set", key, value };
+      const patch: PatchOp =
+        value === DELETED
+          ? { op: "del", key }
+          : { op: "set", key, value: readable === undefined ? value : readable(key, value) };
       const json = JSON.stringify(patch);
       if (visibility === "shared") shared.push(json);
       else {

@@ -1,4 +1,5 @@
 import { SyncedStoreError, ValidationError } from "@synced-store/core";
+import { RETIRED_MUTATION, upgradeMutation } from "@synced-store/core/internal";
 import { type WireMutation } from "@synced-store/core/protocol";
 import type { Limits } from "./limits.js";
 import { ServerWriteTransaction } from "./server-transaction.js";
@@ -14,6 +15,8 @@ export interface BatchInput {
   readonly limits: Limits;
   readonly userId: string;
   readonly clientId: string;
+  /** The definition version the client runs: its mutations are upgraded from it first. */
+  readonly clientVersion: number;
   readonly mutations: readonly WireMutation[];
   /** The client's last processed mutation id before this batch. */
   readonly startLastMutationId: number;
@@ -72,17 +75,25 @@ async function runBatch(input: BatchInput, watchdog: Watchdog): Promise<BatchRes
         errors,
         gapAfter: last,
       };
+    if (m.name === RETIRED_MUTATION) {
+      // A queued call the client itself rejected while upgrading: it only keeps the ids gap-free.
+      skipped++;
+      last = m.id;
+      continue;
+    }
     const tx = new ServerWriteTransaction(ctx, state, writes);
     try {
-      const def = store.mutator(m.name);
+      const call = upgradeMutation(store.upgrades, input.clientVersion, store.version, m.name, m.args);
+      if (!call.ok) throw new SyncedStoreError(call.code, call.message);
+      const def = store.mutator(call.name);
       if (def === undefined) {
-        throw new SyncedStoreError("unknown_mutator", `Unknown mutator ${JSON.stringify(m.name)}`);
+        throw new SyncedStoreError("unknown_mutator", `Unknown mutator ${JSON.stringify(call.name)}`);
       }
-      const args = def.args.safeParse(m.args);
+      const args = def.args.safeParse(call.args);
       if (!args.success) {
         throw new ValidationError(
           "invalid_args",
-          `Invalid args for ${m.name}: ${args.error.message}`,
+          `Invalid args for ${call.name}: ${args.error.message}`,
           args.error.issues,
         );
       }

@@ -12,7 +12,10 @@ export async function pullResponse(
   userId: string,
   baseVersion: number,
   forceReset: boolean,
+  /** How the client reads values, when it runs an older definition. @default as stored */
+  readable?: (key: string, value: unknown) => unknown,
 ): Promise<PullResponseMessage> {
+  const read = readable ?? ((_key: string, value: unknown) => value);
   const head = await reader.head();
   const version = head?.version ?? 0;
   const reset =
@@ -21,12 +24,15 @@ export async function pullResponse(
   if (reset) {
     patches.push({ op: "reset" });
     for (const row of await reader.snapshot()) {
-      if (canRead(userId, row.key)) patches.push({ op: "set", key: row.key, value: row.value });
+      if (canRead(userId, row.key))
+        patches.push({ op: "set", key: row.key, value: read(row.key, row.value) });
     }
   } else if (baseVersion < version) {
     for (const c of await reader.changesSince(baseVersion)) {
       if (!canRead(userId, c.key)) continue;
-      patches.push(c.deleted ? { op: "del", key: c.key } : { op: "set", key: c.key, value: c.value });
+      patches.push(
+        c.deleted ? { op: "del", key: c.key } : { op: "set", key: c.key, value: read(c.key, c.value) },
+      );
     }
   }
   const clients = await reader.clients({ userId, sinceVersion: reset ? 0 : baseVersion });

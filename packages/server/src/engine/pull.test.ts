@@ -138,12 +138,17 @@ describe("pull", () => {
     }
   });
 
-  it("refuses a client on another schema version with a clear error and a close", async () => {
+  it("tells a client of a newer version than the server's so, with the versions, and closes", async () => {
     t = await startTestServer();
     const c = await t.client();
     const reply = await c.connect({ space: "test/1", clientId: "c", auth: "alice", schemaVersion: 2 });
-    expect(reply).toMatchObject({ type: "error", code: "unsupported_schema_version" });
-    expect(reply.type === "error" && reply.message).toMatch(/Reload/);
-    expect((await c.waitClosed()).code).toBe(4400);
+    expect(reply).toMatchObject({
+      type: "error",
+      code: "server_version_behind",
+      client_version: 2,
+      min_supported_version: 1,
+      server_version: 1,
+    });
+    expect((await c.waitClosed()).code).toBe(4426);
   });
 });

@@ -19,6 +19,8 @@ export interface PushOutcome {
 export interface PendingPush {
   readonly userId: string;
   readonly clientId: string;
+  /** The definition version the pushing client runs. */
+  readonly schemaVersion: number;
   readonly mutations: readonly WireMutation[];
   /** `performance.now()` when its frame arrived, for the stage histograms. */
   readonly receivedAt: number;
@@ -58,6 +60,7 @@ export async function processPush(
     limits: ctx.limits,
     userId: p.userId,
     clientId: p.clientId,
+    clientVersion: p.schemaVersion,
     mutations: p.mutations,
     startLastMutationId: known?.lastMutationId ?? 0,
     writes,

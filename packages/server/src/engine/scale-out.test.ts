@@ -10,6 +10,7 @@ function shared(storage: Storage): Storage {
   return {
     transact: (s, fn) => storage.transact(s, fn),
     read: (s, fn) => storage.read(s, fn),
+    spaces: (prefix) => storage.spaces(prefix),
     close: () => Promise.resolve(),
   };
 }

@@ -1,5 +1,6 @@
+import { SyncedStoreError, type Upgrades } from "@synced-store/core";
+import { downgradeValue, hasDowngrades } from "@synced-store/core/internal";
 import { encodeMessage, type WireMutation } from "@synced-store/core/protocol";
-import { SyncedStoreError } from "@synced-store/core";
 import { inspectSpace, type InspectedSpace } from "../admin/server-inspection.js";
 import type { Logger } from "../logger.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
@@ -15,6 +16,7 @@ import { toWireError, toWireErrorCode, type WireError } from "./wire-error.js";
 import { pullResponse } from "./pull-response.js";
 import { RejectionLog, type Rejection } from "./rejection-log.js";
 import { admit, type Admission, type AdmissionRequest } from "./admission.js";
+import { migrateSpace, type SpaceMigration } from "./migrate-space.js";
 import type { HostRuntime } from "../runtime/host-runtime.js";
 
 /** What a space needs from the server around it. */
@@ -51,6 +53,8 @@ export class Space {
   private readonly rejections = new RejectionLog();
   readonly #pokes = new PokeBuffer();
   readonly #pushes: PendingPush[] = [];
+  /** How clients of each older version read values, made once per version (see `readableFor`). */
+  readonly #readable = new Map<number, ((key: string, value: unknown) => unknown) | undefined>();
   /** Arrival times of committed pushes whose poke has not gone out yet. */
   #unpoked: number[] = [];
   #drainQueued = false;
@@ -62,21 +66,44 @@ export class Space {
     private readonly env: SpaceEnvironment,
   ) {}
 
-  /** Loads the space (creating it when new) and returns its head. */
+  /**
+   * Loads the space and returns its head. A new space is created; one whose data is of an older
+   * version of the store is first migrated, in a transaction of its own (see `migrateSpace`).
+   */
   open(): Promise<SpaceHead> {
     return this.#run(async () => {
       const existing = await this.env.storage.read(this.id, async (r) => {
         const head = await r.head();
-        if (head !== undefined) await this.#catchUp(r, head);
+        if (head !== undefined && head.schemaVersion === this.store.version) await this.#catchUp(r, head);
         return head;
       });
-      if (existing !== undefined) return existing;
-      return this.env.storage.transact(this.id, async (tx) => {
-        const head = await tx.head();
-        await this.#catchUp(tx, head);
-        return head;
+      if (existing !== undefined && existing.schemaVersion === this.store.version) return existing;
+      const migration = await this.env.storage.transact(this.id, async (tx) => {
+        const result = await migrateSpace(tx, this.store, this.id);
+        await this.#catchUp(tx, result.head);
+        return result;
       });
+      this.#reportMigration(migration);
+      return migration.head;
     });
+  }
+
+  #reportMigration(migration: SpaceMigration): void {
+    if (migration.kind === "newer") {
+      this.env.logger.warn("space data is of a newer store version than this server's; serving it as it is", {
+        space: this.id,
+        dataVersion: migration.dataVersion,
+        serverVersion: this.store.version,
+      });
+    } else if (migration.kind === "migrated") {
+      this.env.logger.info("space migrated", {
+        space: this.id,
+        from: migration.from,
+        to: this.store.version,
+        keys: migration.writes,
+      });
+      if (migration.committedAt !== undefined) this.env.onCommit(this.id, migration.committedAt);
+    }
   }
 
   /**
@@ -91,6 +118,22 @@ export class Space {
     const missed = await this.missedRejections(request.clientId, request.lastMutationId);
     return { ...admitted, missed };
   }
+
+  /**
+   * How a client of `schemaVersion` reads values: through the `down` upgrades between it and the
+   * server's version, or as they are (undefined) when none applies.
+   */
+  readonly #readableFor = (schemaVersion: number) => {
+    if (!this.#readable.has(schemaVersion)) {
+      const { upgrades, version } = this.store;
+      const needed = schemaVersion < version && hasDowngrades(upgrades, version, schemaVersion);
+      this.#readable.set(
+        schemaVersion,
+        needed ? readableAt(upgrades, version, schemaVersion, this.env.logger) : undefined,
+      );
+    }
+    return this.#readable.get(schemaVersion);
+  };
 
   /** Number of connections attached for pokes. */
   get connectionCount(): number {
@@ -107,9 +150,10 @@ export class Space {
     clientId: string,
     mutations: readonly WireMutation[],
     receivedAt = performance.now(),
+    schemaVersion = this.store.version,
   ): Promise<PushOutcome> {
     return new Promise((resolve, reject) => {
-      this.#pushes.push({ userId, clientId, mutations, receivedAt, resolve, reject });
+      this.#pushes.push({ userId, clientId, schemaVersion, mutations, receivedAt, resolve, reject });
       this.#scheduleDrain();
     });
   }
@@ -206,7 +250,7 @@ export class Space {
   pull(conn: SpaceConnection, baseVersion: number): Promise<void> {
     return this.#run(async () => {
       const message = await this.env.storage.read(this.id, (r) =>
-        pullResponse(r, conn.userId, baseVersion, conn.resetPending),
+        pullResponse(r, conn.userId, baseVersion, conn.resetPending, this.#readableFor(conn.schemaVersion)),
       );
       this.env.metrics.pulls++;
       conn.resetPending = false;
@@ -361,7 +405,7 @@ export class Space {
 
   #flush(): void {
     this.#flushScheduled = false;
-    const waited = this.#pokes.flush(this.connections);
+    const waited = this.#pokes.flush(this.connections, this.#readableFor);
     if (waited !== undefined) this.env.metrics.observePokeLatency(waited);
     if (this.#unpoked.length === 0) return;
     const now = performance.now();
@@ -374,4 +418,16 @@ function toKeyWrites(writes: WriteLayer) {
   return [...writes].map(([key, value]) =>
     value === DELETED ? { key, deleted: true as const } : { key, deleted: false as const, value },
   );
+}
+
+/** Values as a client of version `to` reads them; a `down` that throws leaves the value as it is. */
+function readableAt(upgrades: Upgrades, from: number, to: number, logger: Logger) {
+  return (key: string, value: unknown): unknown => {
+    try {
+      return downgradeValue(upgrades, from, to, key, value);
+    } catch (error) {
+      logger.error("downgrading a value for an older client failed", { key, to, error: String(error) });
+      return value;
+    }
+  };
 }

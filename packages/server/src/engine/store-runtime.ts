@@ -1,4 +1,4 @@
-import type { ActionContext, AnyStoreDefinition, WriteTransaction } from "@synced-store/core";
+import type { ActionContext, AnyStoreDefinition, Upgrades, WriteTransaction } from "@synced-store/core";
 import type { CompiledPattern } from "@synced-store/core/internal";
 import type { z } from "zod";
 
@@ -34,7 +34,11 @@ export type MutatorOverrides = Record<
 /** What the engine needs of one store type. */
 export interface StoreRuntime {
   readonly name: string;
-  readonly schemaVersion: number;
+  /** The definition's version: what this server runs. */
+  readonly version: number;
+  /** The oldest client version served; pushes of older versions in range are upgraded. */
+  readonly minSupportedVersion: number;
+  readonly upgrades: Upgrades;
   readonly patterns: readonly CompiledPattern[];
   mutator(name: string): RuntimeMutator | undefined;
   action(name: string): RuntimeAction | undefined;
@@ -53,7 +57,9 @@ export function storeRuntime(def: AnyStoreDefinition, overrides: MutatorOverride
   const actions = new Map(Object.entries(def.actionDefs as Record<string, RuntimeAction>));
   return {
     name: def.name,
-    schemaVersion: def.schemaVersion,
+    version: def.version,
+    minSupportedVersion: def.minSupportedVersion,
+    upgrades: def.upgrades,
     patterns: def.patterns,
     // Own properties only: a mutator named "constructor" or "toString" must not resolve.
     mutator: (name) => mutators.get(name),

@@ -37,6 +37,8 @@ describe("HTTP endpoints", () => {
     expect(hello.status).toBe(200);
     expect(hello.json.messages).toEqual([
       expect.objectContaining({ type: "connected", version: 0, last_mutation_id: 0 }),
+      // bob's connection has no presence to show
+      { type: "presence", full: true, set: [], removed: [] },
     ]);
 
     const pushed = await post("/sync/push", {
@@ -63,9 +65,10 @@ describe("HTTP endpoints", () => {
     expect(pulled.json.messages?.map((m) => m.type)).toEqual([
       "connected",
       "mutation_error",
+      "presence",
       "pull_response",
     ]);
-    expect(pulled.json.messages?.[2]).toMatchObject({
+    expect(pulled.json.messages?.[3]).toMatchObject({
       type: "pull_response",
       max_included_version: 1,
       patches: [{ op: "reset" }, { op: "set", key: "items/1", value: { text: "via http" } }],

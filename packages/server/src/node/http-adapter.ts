@@ -4,14 +4,14 @@ import { pathOf, requestInfo } from "./request-info.js";
 
 /** Options of `createHttpHandler`. */
 export interface HttpHandlerOptions {
-  /** Path prefix of the endpoints (`{path}/connect`, `/push`, `/pull`, `/action`). @default "/sync" */
+  /** Path prefix of the endpoints (`{path}/connect`, `/push`, `/pull`, `/action`, `/presence`). @default "/sync" */
   path?: string;
 }
 
-const KINDS = new Set(["connect", "push", "pull", "action"]);
+const KINDS = new Set(["connect", "push", "pull", "action", "presence"]);
 
 /**
- * The HTTP endpoints for hosts without WebSockets. `POST {path}/{connect|push|pull|action}` with
+ * The HTTP endpoints for hosts without WebSockets. `POST {path}/{connect|push|pull|action|presence}` with
  * body `{ "connect": <connect message>, "message"?: <message of that type> }`; the answer is
  * `{ "messages": [<server messages>] }`. Each request is a short-lived connection: the connect
  * runs (authentication included), then the message, and the reply holds what the server sent.
@@ -49,7 +49,7 @@ export function createHttpHandler(server: SyncServer, options: HttpHandlerOption
     const handle = server.connect(
       (frame) => frames.push(frame),
       () => (closed = true),
-      requestInfo(req),
+      { ...requestInfo(req), transport: "http" },
     );
     try {
       handle.handleMessage(JSON.stringify(parsed.connect));

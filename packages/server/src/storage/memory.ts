@@ -58,6 +58,10 @@ export function createMemoryStorage(): Storage {
       };
       return fn(new MemoryReader(frozen));
     },
+    spaces(prefix) {
+      check();
+      return Promise.resolve([...spaces.keys()].filter((id) => id.startsWith(prefix)).sort());
+    },
     async close() {
       closed = true;
       await queue.idle();
@@ -189,7 +193,7 @@ class MemoryTransaction extends MemoryReader implements StorageTransaction {
   }
 
   override head(): Promise<SpaceHead> {
-    this.#head ??= { historyId: randomUUID(), version: 0, horizon: 0 };
+    this.#head ??= { historyId: randomUUID(), version: 0, horizon: 0, schemaVersion: 0 };
     return Promise.resolve(this.#head);
   }
 
@@ -207,6 +211,10 @@ class MemoryTransaction extends MemoryReader implements StorageTransaction {
 
   async setVersion(version: number): Promise<void> {
     this.#head = { ...(await this.head()), version };
+  }
+
+  async setSchemaVersion(schemaVersion: number): Promise<void> {
+    this.#head = { ...(await this.head()), schemaVersion };
   }
 
   async collectTombstones(horizon: number): Promise<void> {

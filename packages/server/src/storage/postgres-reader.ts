@@ -26,11 +26,15 @@ export interface HeadRecord {
   history_id: string;
   version: string;
   horizon: string;
+  schema_version: string;
 }
+
+/** The columns of a head row, as every head query selects them. */
+export const HEAD_COLUMNS = "history_id, version, horizon, schema_version";
 
 // Named statements are parsed once per connection and reused by every later call.
 const Q = {
-  head: "SELECT history_id, version, horizon FROM synced_store_spaces WHERE space_id = $1",
+  head: `SELECT ${HEAD_COLUMNS} FROM synced_store_spaces WHERE space_id = $1`,
   get: "SELECT key, value, version FROM synced_store_keys WHERE space_id = $1 AND key = $2",
   scan: `SELECT key, value, version FROM synced_store_keys
     WHERE space_id = $1 AND key >= $2 AND ($3::text IS NULL OR key < $3) AND value IS NOT NULL
@@ -115,7 +119,14 @@ export class PostgresReader implements StorageReader {
 
 /** The head of a `synced_store_spaces` row; undefined for no row. */
 export function toHead(row: HeadRecord | undefined): SpaceHead | undefined {
-  return row && { historyId: row.history_id, version: Number(row.version), horizon: Number(row.horizon) };
+  return (
+    row && {
+      historyId: row.history_id,
+      version: Number(row.version),
+      horizon: Number(row.horizon),
+      schemaVersion: Number(row.schema_version),
+    }
+  );
 }
 
 /** A live key row; the caller has checked that `value` is not null. */

@@ -40,6 +40,12 @@ CREATE TABLE synced_store_clients (
   PRIMARY KEY (space_id, client_id)
 );`,
   },
+  {
+    id: 2,
+    name: "spaces record the store definition version of their data",
+    // Spaces stored before have version-1 data.
+    sql: `ALTER TABLE synced_store_spaces ADD COLUMN schema_version bigint NOT NULL DEFAULT 1;`,
+  },
 ];
 
 /** Lock id (first half of a two-int advisory lock) that serializes migrations across processes. */

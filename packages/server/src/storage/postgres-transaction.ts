@@ -14,7 +14,7 @@ import type {
 
 /**
  * Every buffered write of a transaction in one statement (one round trip): keys, clients, and the
- * head row (created, or its version set) when `$12` says so. Empty arrays insert nothing.
+ * head row (created, or its versions set) when `$12` says so. Empty arrays insert nothing.
  */
 const FLUSH = `WITH
   k AS (INSERT INTO synced_store_keys (space_id, key, value, version)
@@ -24,9 +24,9 @@ const FLUSH = `WITH
     SELECT $1, c, u, m, n FROM unnest($5::text[], $6::text[], $7::bigint[], $8::bigint[]) AS t(c, u, m, n)
     ON CONFLICT (space_id, client_id) DO UPDATE SET user_id = excluded.user_id,
       last_mutation_id = excluded.last_mutation_id, version = excluded.version)
-INSERT INTO synced_store_spaces (space_id, history_id, version, horizon)
-  SELECT $1, $9, $10, $11 WHERE $12::boolean
-  ON CONFLICT (space_id) DO UPDATE SET version = excluded.version`;
+INSERT INTO synced_store_spaces (space_id, history_id, version, horizon, schema_version)
+  SELECT $1, $9, $10, $11, $13 WHERE $12::boolean
+  ON CONFLICT (space_id) DO UPDATE SET version = excluded.version, schema_version = excluded.schema_version`;
 const COLLECT = `DELETE FROM synced_store_keys WHERE space_id = $1 AND value IS NULL AND version <= $2`;
 const RAISE_HORIZON = `UPDATE synced_store_spaces SET horizon = GREATEST(horizon, $2) WHERE space_id = $1`;
 
@@ -57,7 +57,7 @@ export class PostgresTransaction extends PostgresReader implements StorageTransa
   /** `head` is the space's head read under the lock at the start of the transaction (undefined: no space yet). */
   constructor(client: PoolClient, spaceId: string, head: SpaceHead | undefined) {
     super(client, spaceId);
-    this.#head = head ?? { historyId: randomUUID(), version: 0, horizon: 0 };
+    this.#head = head ?? { historyId: randomUUID(), version: 0, horizon: 0, schemaVersion: 0 };
     this.#create = head === undefined;
   }
 
@@ -124,6 +124,12 @@ export class PostgresTransaction extends PostgresReader implements StorageTransa
     this.#versionDirty = true;
   }
 
+  async setSchemaVersion(schemaVersion: number): Promise<void> {
+    const head = await this.head();
+    this.#head = { ...head, schemaVersion };
+    this.#versionDirty = true;
+  }
+
   async collectTombstones(horizon: number): Promise<void> {
     const head = await this.head();
     await this.flush();
@@ -161,6 +167,7 @@ export class PostgresTransaction extends PostgresReader implements StorageTransa
         head.version,
         head.horizon,
         writeHead,
+        head.schemaVersion,
       ],
     });
   }

@@ -2,7 +2,7 @@ import pg from "pg";
 import { SpaceQueue } from "../util/space-queue.js";
 import { addCommitListener, notifyCommit, type CommitListeners } from "./commit-listeners.js";
 import { migratePostgres } from "./postgres-schema.js";
-import { PostgresReader, toHead, type HeadRecord } from "./postgres-reader.js";
+import { HEAD_COLUMNS, PostgresReader, toHead, type HeadRecord } from "./postgres-reader.js";
 import { PostgresTransaction } from "./postgres-transaction.js";
 import type { Storage } from "./storage.js";
 
@@ -146,7 +146,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       // One round trip opens the transaction, takes the space's lock and then reads its head (a
       // simple multi-statement query: no parameters, so the id goes in as an escaped literal).
       const begin = `BEGIN; SELECT pg_advisory_xact_lock(${SPACE_LOCK_CLASS}, ${hashSpaceId(spaceId)});
-        SELECT history_id, version, horizon FROM synced_store_spaces WHERE space_id = ${pg.escapeLiteral(spaceId)}`;
+        SELECT ${HEAD_COLUMNS} FROM synced_store_spaces WHERE space_id = ${pg.escapeLiteral(spaceId)}`;
       return queue.run(spaceId, () =>
         inTransaction(begin, async (client, begun) => {
           const tx = new PostgresTransaction(
@@ -164,7 +164,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       check();
       // The head is read in the opening round trip too; it also fixes the snapshot.
       const begin = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
-        SELECT history_id, version, horizon FROM synced_store_spaces WHERE space_id = ${pg.escapeLiteral(spaceId)}`;
+        SELECT ${HEAD_COLUMNS} FROM synced_store_spaces WHERE space_id = ${pg.escapeLiteral(spaceId)}`;
       return inTransaction(
         begin,
         (client, begun) =>
@@ -175,6 +175,14 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
           ),
         true,
       );
+    },
+    async spaces(prefix) {
+      check();
+      const { rows } = await pool.query<{ space_id: string }>(
+        "SELECT space_id FROM synced_store_spaces WHERE left(space_id, length($1)) = $1 ORDER BY space_id",
+        [prefix],
+      );
+      return rows.map((r) => r.space_id);
     },
     async close() {
       if (closed) return;

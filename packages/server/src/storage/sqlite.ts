@@ -30,7 +30,8 @@ export interface SqliteStorageOptions {
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS spaces (
-  space TEXT PRIMARY KEY, history_id TEXT NOT NULL, version INTEGER NOT NULL, horizon INTEGER NOT NULL
+  space TEXT PRIMARY KEY, history_id TEXT NOT NULL, version INTEGER NOT NULL, horizon INTEGER NOT NULL,
+  schema_version INTEGER NOT NULL DEFAULT 1
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS entries (
   space TEXT NOT NULL, key TEXT NOT NULL, value TEXT, version INTEGER NOT NULL,
@@ -69,6 +70,7 @@ interface HeadRecord {
   history_id: string;
   version: number;
   horizon: number;
+  schema_version: number;
 }
 
 /**
@@ -88,6 +90,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   // keeps the B-tree pages of busy spaces in memory (64 MB, allocated only as used).
   db.pragma("cache_size = -65536");
   db.exec(SCHEMA);
+  addSchemaVersionColumn(db);
   const statements = prepare(db);
   const committer = new GroupCommitter(db);
   let closed = false;
@@ -100,6 +103,8 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
       closed
         ? closedError()
         : committer.submit(false, () => fn(new ReadOnly(new SqliteTransaction(statements, spaceId)))),
+    spaces: (prefix) =>
+      closed ? closedError() : committer.submit(false, () => Promise.resolve(spaceIds(statements, prefix))),
     async close() {
       closed = true;
       await committer.idle();
@@ -113,11 +118,17 @@ type Statements = ReturnType<typeof prepare>;
 
 function prepare(db: Database.Database) {
   return {
-    head: db.prepare<[string], HeadRecord>("SELECT history_id, version, horizon FROM spaces WHERE space = ?"),
+    head: db.prepare<[string], HeadRecord>(
+      "SELECT history_id, version, horizon, schema_version FROM spaces WHERE space = ?",
+    ),
     createSpace: db.prepare<[string, string]>(
-      "INSERT INTO spaces (space, history_id, version, horizon) VALUES (?, ?, 0, 0)",
+      "INSERT INTO spaces (space, history_id, version, horizon, schema_version) VALUES (?, ?, 0, 0, 0)",
     ),
     setVersion: db.prepare<[number, string]>("UPDATE spaces SET version = ? WHERE space = ?"),
+    setSchemaVersion: db.prepare<[number, string]>("UPDATE spaces SET schema_version = ? WHERE space = ?"),
+    spaces: db.prepare<[string], { space: string }>(
+      "SELECT space FROM spaces WHERE space >= ? ORDER BY space",
+    ),
     raiseHorizon: db.prepare<[number, string, number]>(
       "UPDATE spaces SET horizon = ? WHERE space = ? AND horizon < ?",
     ),
@@ -259,6 +270,11 @@ class SqliteTransaction implements StorageTransaction {
     this.s.setVersion.run(version, this.space);
   }
 
+  async setSchemaVersion(schemaVersion: number): Promise<void> {
+    await this.head();
+    this.s.setSchemaVersion.run(schemaVersion, this.space);
+  }
+
   async collectTombstones(horizon: number): Promise<void> {
     await this.head();
     this.s.collect.run(this.space, horizon);
@@ -280,7 +296,29 @@ class ReadOnly implements StorageReader {
 }
 
 function toHead(row: HeadRecord): SpaceHead {
-  return { historyId: row.history_id, version: row.version, horizon: row.horizon };
+  return {
+    historyId: row.history_id,
+    version: row.version,
+    horizon: row.horizon,
+    schemaVersion: row.schema_version,
+  };
+}
+
+function spaceIds(s: Statements, prefix: string): string[] {
+  const ids: string[] = [];
+  for (const { space } of s.spaces.iterate(prefix)) {
+    if (!space.startsWith(prefix)) break;
+    ids.push(space);
+  }
+  return ids;
+}
+
+/** Files written before spaces had a schema version get the column (their data is version 1). */
+function addSchemaVersionColumn(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('spaces')").all();
+  if (!columns.some((c) => c.name === "schema_version")) {
+    db.exec("ALTER TABLE spaces ADD COLUMN schema_version INTEGER NOT NULL DEFAULT 1");
+  }
 }
 
 function toKeyRow(row: EntryRecord): KeyRow {

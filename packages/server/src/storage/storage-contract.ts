@@ -43,10 +43,37 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
       const head = await storage.transact("s/1", (tx) => tx.head());
       expect(head.version).toBe(0);
       expect(head.horizon).toBe(0);
+      expect(head.schemaVersion).toBe(0);
       expect(head.historyId.length).toBeGreaterThan(0);
       expect(await storage.read("s/1", (r) => r.head())).toEqual(head);
       const other = await storage.transact("s/2", (tx) => tx.head());
       expect(other.historyId).not.toBe(head.historyId);
+    });
+
+    it("records the schema version of a space's data atomically with its writes", async () => {
+      await storage.transact("s/1", async (tx) => {
+        await tx.setSchemaVersion(3);
+        await tx.putKeys(1, [{ key: "k", deleted: false, value: 1 }]);
+        await tx.setVersion(1);
+      });
+      expect(await storage.read("s/1", (r) => r.head())).toMatchObject({ version: 1, schemaVersion: 3 });
+      await expect(
+        storage.transact("s/1", async (tx) => {
+          await tx.setSchemaVersion(4);
+          throw new Error("rolled back");
+        }),
+      ).rejects.toThrow("rolled back");
+      expect((await storage.read("s/1", (r) => r.head()))?.schemaVersion).toBe(3);
+      // A later version bump keeps it.
+      await storage.transact("s/1", (tx) => tx.setVersion(2));
+      expect(await storage.read("s/1", (r) => r.head())).toMatchObject({ version: 2, schemaVersion: 3 });
+    });
+
+    it("lists the stored spaces under a prefix, in order", async () => {
+      for (const id of ["b/2", "a/1", "b/1", "bb/1"]) await storage.transact(id, (tx) => tx.head());
+      expect(await storage.spaces("b/")).toEqual(["b/1", "b/2"]);
+      expect(await storage.spaces("")).toEqual(["a/1", "b/1", "b/2", "bb/1"]);
+      expect(await storage.spaces("c/")).toEqual([]);
     });
 
     it("stores values with their versions and returns equal JSON", async () => {

@@ -27,6 +27,11 @@ export interface SpaceHead {
    * only for `v >= horizon`. 0 for a new space.
    */
   readonly horizon: number;
+  /**
+   * Version of the store definition the space's data was last migrated to (`setSchemaVersion`);
+   * 0 for a space created since, which nothing stamped yet; 1 for spaces stored before versions.
+   */
+  readonly schemaVersion: number;
 }
 
 /** A live key and its value. */
@@ -131,6 +136,8 @@ export interface StorageTransaction extends StorageReader {
   putClients(rows: readonly ClientRow[]): Promise<void>;
   /** Sets the head's version (the engine passes `head.version + 1` once per committed batch). */
   setVersion(version: number): Promise<void>;
+  /** Records the store definition version the space's data now has (after a data migration). */
+  setSchemaVersion(schemaVersion: number): Promise<void>;
   /**
    * Deletes tombstones with `version <= horizon` and raises the head's horizon to `horizon`
    * (never lowers it). Clients with an older cookie then receive a full snapshot.
@@ -161,6 +168,8 @@ export interface Storage {
   transact<T>(spaceId: string, fn: (tx: StorageTransaction) => Promise<T>): Promise<T>;
   /** Runs `fn` over a consistent read-only view of `spaceId`; returns its result. */
   read<T>(spaceId: string, fn: (reader: StorageReader) => Promise<T>): Promise<T>;
+  /** The ids of every stored space starting with `prefix`, in order (e.g. to migrate them all). */
+  spaces(prefix: string): Promise<string[]>;
   /** Releases connections and file handles; pending transactions finish first. */
   close(): Promise<void>;
   /**

@@ -12,6 +12,7 @@ export const testStore = defineStore({
     "$$pu/*/note": z.string(),
     "$$so/*": z.unknown(),
   },
+  presence: z.object({ x: z.number(), y: z.number(), label: z.string().max(2000).optional() }),
 })
   .mutators({
     setItem: {

@@ -231,22 +231,30 @@ describe("client ↔ server", () => {
     expect(await store.query((tx) => tx.get("notes/old"))).toBeUndefined();
   });
 
-  it("surfaces an unsupported schema version as a fatal error the app can act on", async () => {
+  it("surfaces a version the server no longer serves as update_needed the app can act on", async () => {
     const errors: unknown[] = [];
-    const outdated = { ...notesStore, schemaVersion: notesStore.schemaVersion + 1 };
+    const updates: unknown[] = [];
+    // Older than anything the server serves (it serves 1 to 1).
+    const outdated = { ...notesStore, version: 0, schemaVersion: 0 };
     const store = createStore(outdated, {
       space: "schema",
       userId: "alice",
       onError: (e) => errors.push(e),
+      onUpdateNeeded: (info) => updates.push(info),
       connect: connectToServer({ url: server.url, auth: "alice", WebSocket: NodeWebSocket }),
     });
     cleanups.push(() => store.close());
-    await expect
-      .poll(() => store.status.lastError?.code, { timeout: 10_000 })
-      .toBe("unsupported_schema_version");
+    await expect.poll(() => store.status.lastError?.code, { timeout: 10_000 }).toBe("update_needed");
     expect(store.status.connection).toBe("offline");
-    expect(store.status.lastError?.message).toMatch(/Reload the app/);
-    expect(errors).toContainEqual(expect.objectContaining({ code: "unsupported_schema_version" }));
+    expect(store.status.updateNeeded).toMatchObject({
+      reason: "client_too_old",
+      clientVersion: 0,
+      minSupportedVersion: 1,
+      serverVersion: 1,
+    });
+    expect(store.status.updateNeeded?.message).toMatch(/Reload to update/);
+    expect(updates).toEqual([store.status.updateNeeded]);
+    expect(errors).toContainEqual(expect.objectContaining({ code: "update_needed" }));
     // No reconnect loop: the server saw one connection attempt.
     await new Promise((r) => setTimeout(r, 500));
     expect(server.server.metrics.connectionsTotal).toBe(1);

@@ -3,7 +3,8 @@
  * with a PostgreSQL or Redis bus, on a free loopback port. Configured by environment:
  * DATABASE_URL (required), BUS ("postgres" | "redis", default postgres), REDIS_URL, REDIS_PREFIX,
  * POLL_MS (bus poll interval), MAX_CONNECTIONS (PostgreSQL pool size, default 4), STORE ("test":
- * the server test store, "notes": the e2e notes store).
+ * the server test store, "notes": the e2e notes store), PRESENCE_HEARTBEAT_MS and
+ * PRESENCE_LEASE_MS (presence between processes).
  * Prints `READY <port>` once it listens; SIGTERM closes it cleanly.
  */
 import { listen } from "../../src/node.js";
@@ -39,6 +40,10 @@ const server = createSyncServer({
   limits: { messagesPerSecond: 10_000 },
   bus,
   busPollIntervalMs: Number(process.env.POLL_MS ?? 1000),
+  presence: {
+    heartbeatMs: Number(process.env.PRESENCE_HEARTBEAT_MS ?? 3000),
+    leaseMs: Number(process.env.PRESENCE_LEASE_MS ?? 10_000),
+  },
 });
 const running = await listen(server, { port: 0, pingIntervalMs: 0, fallback: heapEndpoint });
 process.stdout.write(`READY ${running.port}\n`);
