@@ -3,10 +3,17 @@
  * serves an app's store definitions, logging JSON lines to stdout.
  */
 import { jsonLogger } from "./json-logger.js";
+import { migrate, MIGRATE_USAGE } from "./migrate.js";
 import { parseServeArgs, serve, SERVE_USAGE } from "./serve.js";
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === "migrate") {
+    if (rest.includes("--help")) return void process.stdout.write(MIGRATE_USAGE);
+    const report = await migrate(rest, process.env, jsonLogger());
+    process.exitCode = report.failed.length > 0 ? 1 : 0;
+    return;
+  }
   if (command !== "serve") {
     process.stderr.write(`Usage: synced-store serve <definition module> [options]\n\n${SERVE_USAGE}`);
     process.exitCode = command === undefined || command === "--help" ? 0 : 2;

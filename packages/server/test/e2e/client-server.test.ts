@@ -8,7 +8,7 @@ import {
   type PersistenceProvider,
 } from "@synced-store/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FaultProxy } from "../helpers/fault-proxy.js";
+import { FaultProxy } from "@synced-store/server/testing";
 import { notesStore } from "./notes-definition.js";
 import {
   NodeWebSocket,

@@ -3,8 +3,7 @@
  * here; several PostgreSQL processes in the scale-out tests).
  */
 import { expect } from "vitest";
-import { FaultProxy, type Faults, type FaultStats } from "../helpers/fault-proxy.js";
-import { seededRandom } from "../helpers/seeded-random.js";
+import { FaultProxy, seededRandom, type Faults, type FaultStats } from "@synced-store/server/testing";
 import {
   openClient,
   startE2EServer,

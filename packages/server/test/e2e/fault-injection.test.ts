@@ -1,5 +1,5 @@
 import { afterEach, it } from "vitest";
-import { seedFromEnv } from "../helpers/seeded-random.js";
+import { seedFromEnv } from "@synced-store/server/testing";
 import { runFaultInjection } from "./fault-injection-scenario.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];

@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isDeepStrictEqual } from "node:util";
 import {
   connectToServer,
   createStore,
@@ -15,10 +14,10 @@ import {
   type WebSocketConstructor,
   webSocketTransport,
 } from "@synced-store/core";
-import { assertConverged } from "@synced-store/core/testing";
 import { createSyncServer, type Storage, type SyncServer } from "@synced-store/server";
 import { listen, type RunningServer } from "@synced-store/server/node";
 import { openSqliteStorage } from "@synced-store/server/sqlite";
+import { testSyncTimings, waitForConvergence } from "@synced-store/server/testing";
 import { WebSocket } from "ws";
 import { notesStore } from "./notes-definition.js";
 
@@ -106,15 +105,6 @@ export interface ClientOptions {
   readonly wrapTransport?: (inner: Transport) => Transport;
 }
 
-const TEST_TIMINGS = {
-  backoff: { initialDelayMs: 20, maxDelayMs: 300 },
-  resyncIntervalMs: 500,
-  heartbeatIntervalMs: 1000,
-  heartbeatTimeoutMs: 1000,
-  connectTimeoutMs: 2000,
-  pollIntervalMs: 100,
-} as const;
-
 /**
  * A store connected over WebSocket (through `url`, which may be a proxy); `frames` records every
  * frame it received over WebSocket (not over the HTTP fallback).
@@ -134,7 +124,7 @@ export function openClient(options: ClientOptions): { store: NotesStore; frames:
       auth: options.userId,
       ...(options.httpUrl ? { httpUrl: options.httpUrl, fallbackAfterFailures: 1 } : {}),
       // Short timings keep recovery within a test's patience; production defaults are longer.
-      ...(options.productionTimings ? {} : TEST_TIMINGS),
+      ...(options.productionTimings ? {} : testSyncTimings),
     }),
   });
   return { store, frames };
@@ -144,24 +134,11 @@ export function openClient(options: ClientOptions): { store: NotesStore; frames:
  * Waits until every store holds exactly the server's state of `spaceId` as its user may see it,
  * with nothing pending. Throws the last difference after `timeoutMs`.
  */
-export async function waitConverged(
+export function waitConverged(
   server: Pick<E2EServer, "snapshot">,
   spaceId: string,
   stores: readonly NotesStore[],
   timeoutMs = 20_000,
 ): Promise<Record<string, unknown>> {
-  const deadline = performance.now() + timeoutMs;
-  for (let attempt = 0; ; attempt++) {
-    const snapshot = await server.snapshot(spaceId);
-    try {
-      await assertConverged(stores as unknown as Parameters<typeof assertConverged>[0], snapshot);
-      // A commit that lands during the check can change only server-only keys (which clients never
-      // see): the snapshot counts only if the server did not move meanwhile.
-      if (!isDeepStrictEqual(await server.snapshot(spaceId), snapshot)) throw new Error("server moved");
-      return snapshot;
-    } catch (error) {
-      if (performance.now() > deadline) throw error;
-    }
-    await new Promise((r) => setTimeout(r, Math.min(100, 10 * (attempt + 1))));
-  }
+  return waitForConvergence((id) => server.snapshot(id), spaceId, stores, timeoutMs);
 }

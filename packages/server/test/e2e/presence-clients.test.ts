@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { startTestServer, type TestServer } from "../../src/test-support/test-server.js";
 import { testStore } from "../../src/test-support/test-store.js";
-import { FaultProxy } from "../helpers/fault-proxy.js";
+import { FaultProxy } from "@synced-store/server/testing";
 
 type TestStore = Store<typeof testStore>;
 const WAIT = { timeout: 15_000, interval: 20 };

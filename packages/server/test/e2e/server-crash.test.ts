@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from "vitest";
 import { openSqliteStorage } from "@synced-store/server/sqlite";
-import { seededRandom, seedFromEnv } from "../helpers/seeded-random.js";
+import { seededRandom, seedFromEnv } from "@synced-store/server/testing";
 import { openClient, tempDir, waitConverged, type NotesStore } from "./harness.js";
 import { replay, serverLog, withoutServerOnly } from "./replay-log.js";
 import { startServerProcess } from "./server-process.js";

@@ -8,7 +8,7 @@ import {
   webSocketTransport,
 } from "@synced-store/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FaultProxy } from "../helpers/fault-proxy.js";
+import { FaultProxy } from "@synced-store/server/testing";
 import {
   NodeWebSocket,
   startE2EServer,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, expect, it } from "vitest";
-import { seedFromEnv } from "../helpers/seeded-random.js";
+import { seedFromEnv } from "@synced-store/server/testing";
 import { runFaultInjection } from "../e2e/fault-injection-scenario.js";
 import { openPostgresStorage } from "../../src/postgres.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";

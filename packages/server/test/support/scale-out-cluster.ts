@@ -4,7 +4,7 @@ import type { assertConverged } from "@synced-store/core/testing";
 import { WebSocket } from "ws";
 import { testStore } from "../../src/test-support/test-store.js";
 import { openPostgresStorage } from "../../src/postgres.js";
-import { FaultProxy, type Faults } from "../helpers/fault-proxy.js";
+import { FaultProxy, type Faults } from "@synced-store/server/testing";
 import { startServerProcess, type ServerProcess } from "./server-process.js";
 import { createTempDatabase, type TempDatabase } from "./temp-postgres.js";
 
