@@ -19,3 +19,8 @@ export { systemTimers } from "./sync/timers.js";
 export { RETIRED_MUTATION } from "./schema/upgrades.js";
 export { upgradeMutation, type MutationUpgrade } from "./schema/upgrade-mutation.js";
 export { upgradeEntries, downgradeValue, hasDowngrades } from "./schema/upgrade-values.js";
+export { DELETED, LayeredView, type Layer } from "./store/layered-view.js";
+export { StoreWriteTransaction } from "./store/write-transaction.js";
+export type { TransactionContext, WriteLimits } from "./store/transaction-policy.js";
+export { callMutator } from "./store/call-mutator.js";
+export { deepFreeze } from "./util/deep-freeze.js";

@@ -65,6 +65,11 @@ export class OrderedMap<V> {
     return this.#map.entries();
   }
 
+  /** Same as `entries()`, so the map can stand where a `Map` is iterated. */
+  [Symbol.iterator](): IterableIterator<[string, V]> {
+    return this.#map.entries();
+  }
+
   /** Unordered iteration over keys. */
   keys(): IterableIterator<string> {
     return this.#map.keys();

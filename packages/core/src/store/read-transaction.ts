@@ -1,7 +1,14 @@
 import { SERVER_ONLY_PREFIX, isServerOnlyKey, privateKey } from "../schema/keys.js";
 import type { KeySchemas } from "../schema/key-pattern.js";
+import { deepFreeze } from "../util/deep-freeze.js";
 import { scanBounds, type LayeredView } from "./layered-view.js";
+import type { TransactionContext } from "./transaction-policy.js";
 import type { Location, ReadTransaction, ScanEntry, ScanOptions } from "./transaction.js";
+
+export type { TransactionContext } from "./transaction-policy.js";
+
+/** How many read keys a transaction remembers for its error messages. */
+const KEYS_READ_KEPT = 4;
 
 /**
  * Receives what a transaction reads, so subscriptions can tell which changes concern them.
@@ -13,18 +20,19 @@ export interface ReadRecorder {
   range(prefix: string, from: string, to: string | undefined): void;
 }
 
-/** Who a transaction runs for and where. */
-export interface TransactionContext {
-  readonly userId: string;
-  readonly clientId: string;
-  readonly location: Location;
-}
-
-/** `ReadTransaction` over a layered view, optionally recording what it reads. */
+/**
+ * `ReadTransaction` over a layered view, optionally recording what it reads. Every value it
+ * returns is deep-frozen (once; a frozen value costs one check after that), on the client and the
+ * server alike, so no mutator or query can change the base, a pending layer or a cache through a
+ * value it read.
+ */
 export class StoreReadTransaction implements ReadTransaction<KeySchemas> {
   readonly userId: string;
   readonly clientId: string;
   readonly location: Location;
+  /** The first few keys read (gets and scanned entries), named in errors. */
+  readonly keysRead: string[] = [];
+  protected readonly ctx: TransactionContext;
 
   constructor(
     ctx: TransactionContext,
@@ -34,13 +42,15 @@ export class StoreReadTransaction implements ReadTransaction<KeySchemas> {
     this.userId = ctx.userId;
     this.clientId = ctx.clientId;
     this.location = ctx.location;
+    this.ctx = ctx;
   }
 
   /** Synchronous `get`, for callers inside the engine. */
   read(key: string): unknown {
     this.recorder?.key(key);
+    this.#noteRead(key);
     if (this.location === "client" && isServerOnlyKey(key)) return undefined;
-    return this.view.get(key);
+    return deepFreeze(this.view.get(key));
   }
 
   get(key: string): Promise<unknown> {
@@ -62,6 +72,10 @@ export class StoreReadTransaction implements ReadTransaction<KeySchemas> {
       // Server-only keys never reach a client store, but a scan must not show one regardless.
       entries = entries.filter((e) => !isServerOnlyKey(e.key));
     }
+    for (const e of entries) {
+      deepFreeze(e.value);
+      if (this.keysRead.length < KEYS_READ_KEPT) this.#noteRead(e.key);
+    }
     if (this.recorder) {
       const full = entries.length >= bounds.limit;
       this.recorder.range(bounds.prefix, bounds.from, full ? entries[entries.length - 1]?.key : undefined);
@@ -72,6 +86,10 @@ export class StoreReadTransaction implements ReadTransaction<KeySchemas> {
   // The interface's scan is generic in the prefix; values are `unknown` at this level.
   scan(options?: ScanOptions<string>): Promise<Array<ScanEntry<never>>> {
     return Promise.resolve(this.readScan(options) as Array<ScanEntry<never>>);
+  }
+
+  #noteRead(key: string): void {
+    if (this.keysRead.length < KEYS_READ_KEPT && !this.keysRead.includes(key)) this.keysRead.push(key);
   }
 
   privateKey<TRest extends string>(rest: TRest): `$$pu/${string}/${TRest}` {

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { CompiledPattern } from "../schema/key-pattern.js";
 import type { LayeredView } from "./layered-view.js";
 import type { ReadRecorder, TransactionContext } from "./read-transaction.js";
+import { callMutator } from "./call-mutator.js";
 import { StoreWriteTransaction } from "./write-transaction.js";
 import type { WriteTransaction } from "./transaction.js";
 
@@ -30,7 +31,7 @@ export async function runMutator(
   if (def === undefined)
     throw new SyncedStoreError("unknown_mutator", `Unknown mutator ${JSON.stringify(name)}`);
   const tx = new StoreWriteTransaction(ctx, view, patterns, recorder);
-  const result = def.run(tx, args);
+  const result = callMutator(name, def.run, tx, args);
   // Synchronous mutators skip a microtask hop.
   if (result instanceof Promise) await result;
   return tx;

@@ -5,13 +5,18 @@ import type { CompiledPattern, KeySchemas } from "../schema/key-pattern.js";
 import { validateValue } from "../schema/validate-value.js";
 import { canWrite, isServerOnlyKey } from "../schema/keys.js";
 import { DELETED, LayeredView, type Layer } from "./layered-view.js";
-import { StoreReadTransaction, type ReadRecorder, type TransactionContext } from "./read-transaction.js";
+import { StoreReadTransaction, type ReadRecorder } from "./read-transaction.js";
+import { storedValue } from "./stored-value.js";
+import type { TransactionContext } from "./transaction-policy.js";
 import type { WriteTransaction } from "./transaction.js";
 
 /**
- * `WriteTransaction` over a layered view. Writes go to the transaction's own layer (`writes`),
- * visible to its later reads; the caller commits that layer only when the mutator succeeds, so
- * a mutator that throws leaves no effect.
+ * The one `WriteTransaction` of Synced-Store: the client's mutators, the server's mutators and the
+ * server's actions all run on it, over a layered view (the base, then the layers of earlier work:
+ * the client's pending overlay, or the server's batch) and a `TransactionContext` that says where
+ * it runs and with which rights. Writes go to the transaction's own layer (`writes`), visible to
+ * its later reads; the caller commits that layer only when the mutator succeeds, so a mutator that
+ * throws leaves no effect.
  */
 export class StoreWriteTransaction extends StoreReadTransaction implements WriteTransaction<KeySchemas> {
   /** Key → new value or `DELETED`, in key order. */
@@ -33,10 +38,10 @@ export class StoreWriteTransaction extends StoreReadTransaction implements Write
   /** Validates and writes synchronously; see `set`. */
   write(key: string, value: unknown): void {
     this.#checkWritable(key);
-    const parsed = validateValue(this.#patterns, key, value);
+    const { value: stored, json } = storedValue(key, validateValue(this.#patterns, key, value));
+    this.ctx.limits?.checkValue(key, json);
     if (this.#dropped(key)) return;
-    // undefined would read as "absent" in the layers; JSON has no undefined either.
-    this.writes.set(key, parsed === undefined ? null : parsed);
+    this.writes.set(key, stored);
   }
 
   set(key: string, value: unknown): Promise<void> {
@@ -56,12 +61,15 @@ export class StoreWriteTransaction extends StoreReadTransaction implements Write
     return settle(() => {
       const current = this.read(key);
       if (current === undefined) return undefined;
+      // immer on both sides: a recipe that edits the draft and also returns a value throws alike.
       this.write(key, produce(current, recipe as (draft: unknown) => void));
       return this.read(key);
     });
   }
 
   #checkWritable(key: string): void {
+    this.ctx.limits?.checkKey(key);
+    if (this.ctx.fullAccess === true) return;
     // Server-only keys pass on the client too: the write is validated, then dropped.
     if (!isServerOnlyKey(key) && !canWrite(this.userId, key, this.location)) {
       throw new PermissionError(`User ${JSON.stringify(this.userId)} may not write ${JSON.stringify(key)}`);

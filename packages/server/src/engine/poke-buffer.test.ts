@@ -3,7 +3,7 @@ import { decodeServerMessage, type PokeMessage } from "@synced-store/core/protoc
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PokeBuffer, type SpaceConnection } from "./poke-buffer.js";
-import { DELETED, type ClientState, type WriteLayer } from "./space-state.js";
+import { DELETED, type ClientState } from "./space-state.js";
 
 const USERS = ["u1", "u2", "u3"];
 
@@ -48,10 +48,10 @@ describe("PokeBuffer", () => {
         ),
         (commits) => {
           const buffer = new PokeBuffer();
-          const finalWrites: WriteLayer = new Map();
+          const finalWrites = new Map<string, unknown>();
           const finalClients = new Map<string, ClientState>();
           commits.forEach((c, i) => {
-            const writes: WriteLayer = new Map(c.writes);
+            const writes = new Map<string, unknown>(c.writes);
             const clients = new Map(
               c.clients.map(([id, userId, lmid]) => [id, { userId, lastMutationId: lmid }]),
             );

@@ -1,6 +1,6 @@
 import { privateKeyOwner, visibilityOf } from "@synced-store/core/internal";
 import { type PatchOp } from "@synced-store/core/protocol";
-import { DELETED, type ClientState, type WriteLayer } from "./space-state.js";
+import { DELETED, type ClientState } from "./space-state.js";
 
 /** A connection as the space engine sees it. */
 export interface SpaceConnection {
@@ -31,7 +31,7 @@ export type ReadableFor = (schemaVersion: number) => ((key: string, value: unkno
 export class PokeBuffer {
   #from = 0;
   #to = 0;
-  #writes: WriteLayer = new Map();
+  #writes = new Map<string, unknown>();
   #clients = new Map<string, ClientState>();
   /** `performance.now()` of the oldest commit not yet poked. */
   #oldest = 0;
@@ -41,7 +41,12 @@ export class PokeBuffer {
   }
 
   /** Adds the committed versions `from..to`. */
-  add(from: number, to: number, writes: WriteLayer, clients: ReadonlyMap<string, ClientState>): void {
+  add(
+    from: number,
+    to: number,
+    writes: Iterable<readonly [string, unknown]>,
+    clients: ReadonlyMap<string, ClientState>,
+  ): void {
     if (this.empty) {
       this.#from = from;
       this.#oldest = performance.now();
@@ -85,7 +90,7 @@ export class PokeBuffer {
       conn.version = this.#to;
     }
     const waited = performance.now() - this.#oldest;
-    this.#writes = new Map();
+    this.#writes = new Map<string, unknown>();
     this.#clients = new Map();
     this.#from = 0;
     this.#to = 0;

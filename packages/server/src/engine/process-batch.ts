@@ -1,8 +1,8 @@
 import { SyncedStoreError, ValidationError } from "@synced-store/core";
-import { RETIRED_MUTATION, upgradeMutation } from "@synced-store/core/internal";
+import { RETIRED_MUTATION, callMutator, upgradeMutation } from "@synced-store/core/internal";
 import { type WireMutation } from "@synced-store/core/protocol";
 import type { Limits } from "./limits.js";
-import { ServerWriteTransaction } from "./server-transaction.js";
+import { serverTransaction } from "./server-transaction.js";
 import type { SpaceState, WriteLayer } from "./space-state.js";
 import type { StoreRuntime } from "./store-runtime.js";
 import { Watchdog } from "../util/watchdog.js";
@@ -81,7 +81,7 @@ async function runBatch(input: BatchInput, watchdog: Watchdog): Promise<BatchRes
       last = m.id;
       continue;
     }
-    const tx = new ServerWriteTransaction(ctx, state, writes);
+    const tx = serverTransaction(ctx, state, writes);
     try {
       const call = upgradeMutation(store.upgrades, input.clientVersion, store.version, m.name, m.args);
       if (!call.ok) throw new SyncedStoreError(call.code, call.message);
@@ -97,11 +97,11 @@ async function runBatch(input: BatchInput, watchdog: Watchdog): Promise<BatchRes
           args.error.issues,
         );
       }
-      const ran = def.run(tx, args.data);
+      const ran = callMutator(call.name, def.run, tx, args.data);
       // Synchronous mutators skip a microtask hop. A late mutator writes only to its own,
       // abandoned transaction.
       if (ran instanceof Promise) await watchdog.watch(ran, `Mutator ${m.name} did not finish`);
-      for (const [k, v] of tx.writes) writes.set(k, v);
+      for (const [k, v] of tx.writes.entries()) writes.set(k, v);
       applied++;
     } catch (error) {
       errors.push({ id: m.id, error: toWireError(error, "mutator_failed") });

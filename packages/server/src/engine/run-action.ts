@@ -1,8 +1,8 @@
 import { ValidationError } from "@synced-store/core";
-import { type CompiledPattern } from "@synced-store/core/internal";
+import { OrderedMap, type CompiledPattern } from "@synced-store/core/internal";
 import { withTimeout } from "../util/with-timeout.js";
 import type { Limits } from "./limits.js";
-import { ServerWriteTransaction } from "./server-transaction.js";
+import { serverTransaction } from "./server-transaction.js";
 import type { SpaceState, WriteLayer } from "./space-state.js";
 import type { RuntimeAction } from "./store-runtime.js";
 
@@ -32,10 +32,10 @@ export async function runAction(
       `Invalid args for action ${call.name}: ${parsed.error.message}`,
     );
   }
-  const tx = new ServerWriteTransaction(
+  const tx = serverTransaction(
     { userId: call.userId, clientId: "", fullAccess: true, patterns: call.patterns, limits: call.limits },
     call.state,
-    new Map(),
+    new OrderedMap(),
   );
   const value = await withTimeout(
     def.run(tx, parsed.data, { userId: call.userId, spaceId: call.spaceId }),

@@ -1,22 +1,22 @@
-import { compilePatterns } from "@synced-store/core/internal";
+import { OrderedMap, compilePatterns, type StoreWriteTransaction } from "@synced-store/core/internal";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defaultLimits } from "./limits.js";
-import { ServerWriteTransaction } from "./server-transaction.js";
+import { serverTransaction } from "./server-transaction.js";
 import { DELETED, SpaceState, type WriteLayer } from "./space-state.js";
 
 const patterns = compilePatterns({ "items/*": z.number(), "other/*": z.number() });
 
-function transaction(cached: Record<string, number>, batch: WriteLayer): ServerWriteTransaction {
+function transaction(cached: Record<string, number>, batch: WriteLayer): StoreWriteTransaction {
   const state = new SpaceState();
   for (const [key, value] of Object.entries(cached)) state.values.set(key, value);
   const ctx = { userId: "u", clientId: "c", fullAccess: false, patterns, limits: defaultLimits };
-  return new ServerWriteTransaction(ctx, state, batch);
+  return serverTransaction(ctx, state, batch);
 }
 
-describe("ServerWriteTransaction.scan", () => {
+describe("serverTransaction scan", () => {
   it("merges the cached space, the batch's earlier writes and its own writes in key order", async () => {
-    const batch: WriteLayer = new Map<string, unknown>([
+    const batch: WriteLayer = OrderedMap.from<unknown>([
       ["items/b", 20],
       ["items/c", DELETED],
       ["items/e", 5],

@@ -1,12 +1,10 @@
-import { OrderedMap } from "@synced-store/core/internal";
+import { DELETED, OrderedMap, deepFreeze, type Layer } from "@synced-store/core/internal";
 import type { SpaceHead, StorageReader } from "../storage/storage.js";
 
-/** Marks a deleted key in a batch's or a transaction's write layer. */
-export const DELETED: unique symbol = Symbol("deleted");
-/** A written value, or `DELETED`. */
-export type WrittenValue = unknown;
-/** Key → value or `DELETED`. */
-export type WriteLayer = Map<string, WrittenValue>;
+/** Marks a deleted key in a batch's or a transaction's write layer (core's marker, shared with clients' layers). */
+export { DELETED };
+/** Key → value or `DELETED`, ordered by key so transactions scan it directly. */
+export type WriteLayer = Layer;
 
 /** What the server knows of a client of a space. */
 export interface ClientState {
@@ -52,7 +50,7 @@ export class SpaceState {
       this.version >= head.horizon
     ) {
       const from = this.version + 1;
-      const writes: WriteLayer = new Map();
+      const writes: WriteLayer = new OrderedMap();
       for (const change of await reader.changesSince(this.version)) {
         writes.set(change.key, change.deleted ? DELETED : change.value);
       }
@@ -91,13 +89,4 @@ export class SpaceState {
     this.horizon = head.horizon;
     this.#loaded = true;
   }
-}
-
-/** Freezes a JSON value and everything inside it. */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }

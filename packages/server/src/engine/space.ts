@@ -1,5 +1,5 @@
 import { SyncedStoreError, type Upgrades } from "@synced-store/core";
-import { downgradeValue, hasDowngrades } from "@synced-store/core/internal";
+import { OrderedMap, downgradeValue, hasDowngrades } from "@synced-store/core/internal";
 import { encodeMessage, type WireMutation } from "@synced-store/core/protocol";
 import { inspectSpace, type InspectedSpace } from "../admin/server-inspection.js";
 import type { Logger } from "../logger.js";
@@ -190,7 +190,7 @@ export class Space {
         }
         const head = await tx.head();
         await this.#catchUp(tx, head);
-        const writes: WriteLayer = new Map();
+        const writes: WriteLayer = new OrderedMap();
         const clients = new Map<string, ClientState>();
         const outcomes: PushOutcome[] = [];
         const ctx = {
