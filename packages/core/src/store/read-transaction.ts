@@ -1,4 +1,4 @@
-import { SERVER_ONLY_PREFIX, isServerOnlyKey, privateKey } from "../schema/keys.js";
+import { SERVER_ONLY_PREFIX, canRead, isServerOnlyKey, privateKey } from "../schema/keys.js";
 import type { KeySchemas } from "../schema/key-pattern.js";
 import { deepFreeze } from "../util/deep-freeze.js";
 import { scanBounds, type LayeredView } from "./layered-view.js";
@@ -30,7 +30,7 @@ export class StoreReadTransaction implements ReadTransaction<KeySchemas> {
   readonly userId: string;
   readonly clientId: string;
   readonly location: Location;
-  /** The first few keys read (gets and scanned entries), named in errors. */
+  /** The first few keys read that the user may read (gets and scanned entries), named in errors. */
   readonly keysRead: string[] = [];
   protected readonly ctx: TransactionContext;
 
@@ -89,6 +89,8 @@ export class StoreReadTransaction implements ReadTransaction<KeySchemas> {
   }
 
   #noteRead(key: string): void {
+    // Only keys this user can see on every side, so an error reads the same on client and server.
+    if (!canRead(this.userId, key)) return;
     if (this.keysRead.length < KEYS_READ_KEPT && !this.keysRead.includes(key)) this.keysRead.push(key);
   }
 

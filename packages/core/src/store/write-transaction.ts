@@ -59,6 +59,9 @@ export class StoreWriteTransaction extends StoreReadTransaction implements Write
 
   update(key: string, recipe: (draft: never) => unknown): Promise<unknown> {
     return settle(() => {
+      // Rights first: another user's key is absent on the client but present on the server, so
+      // only checking before the read gives the same answer on both sides.
+      this.#checkWritable(key);
       const current = this.read(key);
       if (current === undefined) return undefined;
       // immer on both sides: a recipe that edits the draft and also returns a value throws alike.
