@@ -103,6 +103,7 @@ export const wireErrorCode = z.enum([
   "frame_too_large",
   "not_connected",
   "already_connected",
+  "handshake_timeout",
   "unauthenticated",
   "unauthorized",
   "unknown_space",
