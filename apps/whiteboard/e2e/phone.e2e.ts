@@ -22,7 +22,9 @@ let bob: Page;
 async function onScreen(page: Page, locator: Locator): Promise<boolean> {
   const box = await locator.boundingBox();
   const { width, height } = page.viewportSize() ?? { width: 0, height: 0 };
-  return box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= width && box.y + box.height <= height;
+  return (
+    box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= width && box.y + box.height <= height
+  );
 }
 
 describe("whiteboard on phones (390×844, touch), two users", () => {
@@ -60,7 +62,9 @@ describe("whiteboard on phones (390×844, touch), two users", () => {
     await expect.poll(async () => (await drawn(ada)).length, WAIT).toBe(1);
     const [rect] = await converged(ada, bob);
     for (const page of [ada, bob]) {
-      expect(await onScreen(page, page.locator(`[data-id="${rect!.id}"]`).locator("rect").first())).toBe(true);
+      expect(await onScreen(page, page.locator(`[data-id="${rect!.id}"]`).locator("rect").first())).toBe(
+        true,
+      );
     }
     // Tapping a shape selects it; the toolbar then acts on it.
     await ada.locator(`[data-id="${rect!.id}"]`).tap();

@@ -56,12 +56,14 @@ export function boundsOf(boxes: readonly Omit<Box, "id">[]): Omit<Box, "id"> | n
  * The view that shows all `boxes` centred in a canvas of `size`, with `margin` pixels around,
  * never zoomed in past 100 % (a single small shape stays its size). No boxes: {@link HOME}.
  */
-export function fitTo(boxes: readonly Omit<Box, "id">[], size: { w: number; h: number }, margin = 40): Viewport {
+export function fitTo(
+  boxes: readonly Omit<Box, "id">[],
+  size: { w: number; h: number },
+  margin = 40,
+): Viewport {
   const bounds = boundsOf(boxes);
   if (bounds === null) return HOME;
-  const scale = clampScale(
-    Math.min(1, (size.w - 2 * margin) / bounds.w, (size.h - 2 * margin) / bounds.h),
-  );
+  const scale = clampScale(Math.min(1, (size.w - 2 * margin) / bounds.w, (size.h - 2 * margin) / bounds.h));
   return {
     x: size.w / 2 - (bounds.x + bounds.w / 2) * scale,
     y: size.h / 2 - (bounds.y + bounds.h / 2) * scale,
@@ -70,7 +72,12 @@ export function fitTo(boxes: readonly Omit<Box, "id">[], size: { w: number; h: n
 }
 
 /** Where a new shape of size (w, h) goes: around the middle of what the canvas shows. */
-export function placeInView(view: Viewport, size: { w: number; h: number }, shape: { w: number; h: number }, jitter: number): Point {
+export function placeInView(
+  view: Viewport,
+  size: { w: number; h: number },
+  shape: { w: number; h: number },
+  jitter: number,
+): Point {
   const middle = toBoard(view, { x: size.w / 2, y: size.h / 2 });
   return {
     x: Math.round(middle.x - shape.w / 2 + jitter * 60),

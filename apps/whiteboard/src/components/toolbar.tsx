@@ -30,8 +30,7 @@ export function Toolbar({ shapes, selectedIds, history, onDelete, onRestack, pla
   useSyncExternalStore(history.subscribe, () => `${history.canUndo}${history.canRedo}`);
   const selected = shapes.filter((s) => selectedIds.includes(s.id));
   // Controls say what they act on: "Delete 2 selected shapes".
-  const selectionName =
-    selected.length === 1 ? "the selected shape" : `${selected.length} selected shapes`;
+  const selectionName = selected.length === 1 ? "the selected shape" : `${selected.length} selected shapes`;
 
   const create = (kind: ShapeKind) => {
     const { w, h, color } = NEW_SHAPE[kind];
@@ -57,7 +56,11 @@ export function Toolbar({ shapes, selectedIds, history, onDelete, onRestack, pla
   return (
     <div className="toolbar">
       {(Object.keys(NEW_SHAPE) as ShapeKind[]).map((kind) => (
-        <button key={kind} aria-label={`Add ${NEW_SHAPE[kind].label.toLowerCase()}`} onClick={() => create(kind)}>
+        <button
+          key={kind}
+          aria-label={`Add ${NEW_SHAPE[kind].label.toLowerCase()}`}
+          onClick={() => create(kind)}
+        >
           {NEW_SHAPE[kind].label}
         </button>
       ))}

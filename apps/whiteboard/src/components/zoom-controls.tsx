@@ -15,7 +15,11 @@ export function ZoomControls({ view, onView, onFit, center }: ZoomControlsProps)
   const percent = Math.round(view.scale * 100);
   return (
     <div className="zoom" role="group" aria-label="Zoom">
-      <button aria-label="Zoom out" title="Zoom out (−)" onClick={() => onView((v) => zoomAt(v, center(), 1 / 1.25))}>
+      <button
+        aria-label="Zoom out"
+        title="Zoom out (−)"
+        onClick={() => onView((v) => zoomAt(v, center(), 1 / 1.25))}
+      >
         −
       </button>
       <button
@@ -26,7 +30,11 @@ export function ZoomControls({ view, onView, onFit, center }: ZoomControlsProps)
       >
         {percent}%
       </button>
-      <button aria-label="Zoom in" title="Zoom in (+)" onClick={() => onView((v) => zoomAt(v, center(), 1.25))}>
+      <button
+        aria-label="Zoom in"
+        title="Zoom in (+)"
+        onClick={() => onView((v) => zoomAt(v, center(), 1.25))}
+      >
         +
       </button>
       <button title="Show every shape (Shift+1)" onClick={onFit}>
