@@ -33,7 +33,8 @@ describe("deeply nested and mistyped input", () => {
     for (const path of ["/sync/connect", "/sync/push"]) {
       const deep = await post(path, `{"connect":${nested(100_000)}}`);
       expect(deep.status).toBe(400);
-      expect(deep.json).toEqual({ code: "bad_message", error: expect.stringContaining("100 deep") });
+      expect(deep.json.code).toBe("bad_message");
+      expect(deep.json.error).toContain("100 deep");
     }
     // Inside a message too, where the old adapter re-encoded it.
     const inArgs = await post(
