@@ -1,48 +1,43 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, expect, it } from "vitest";
-import { checkDocBlocks, type DocSource } from "./doc-blocks/check-doc-blocks.js";
+import { describe, expect, it } from "vitest";
+import { checkPage, codeBlocks, excerptMismatch } from "./doc-blocks.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const readmePrelude = "apps/todo/doc-blocks/readme.ts";
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/**
- * Markdown files whose ```ts / ```tsx blocks must compile, each with the module that gives the
- * names its abridged snippets assume.
- */
-const sources: DocSource[] = [{ markdown: "README.md", prelude: readmePrelude }];
+describe("docs/EVOLUTION.md code blocks", () => {
+  it("are excerpts of the example versions the evolution test runs", () => {
+    const page = readFileSync(join(root, "docs/EVOLUTION.md"), "utf8");
+    const blocks = codeBlocks(page).filter((b) => b.lang === "ts" || b.lang === "tsx");
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    expect(checkPage(root, "docs/EVOLUTION.md")).toEqual([]);
+  });
 
-// A file with one wrong block, checked in the same program: shows the check can fail, and where.
-const dir = mkdtempSync(join(tmpdir(), "doc-blocks-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const broken = join(dir, "broken.md");
-writeFileSync(
-  broken,
-  [
-    "# Broken",
-    "```sh",
-    "not checked",
-    "```",
-    "```ts",
-    "const fine: number = 1;",
-    'todo.mutatorDefs.addTodo.args.parse({ id: "a" }); // from the prelude',
-    'const wrong: number = "one";',
-    "```",
-  ].join("\n"),
-);
-
-it("type-checks the docs' code blocks against the packages", () => {
-  const errors = checkDocBlocks(
-    [...sources, { markdown: relative(root, broken), prelude: readmePrelude }],
-    root,
-  );
-  const elsewhere = errors.filter((e) => !e.includes("broken.md"));
-  expect(elsewhere).toEqual([]);
-  const inBroken = errors.filter((e) => e.includes("broken.md"));
-  expect(inBroken).toHaveLength(1);
-  expect(inBroken[0]).toMatch(
-    /broken\.md:8:7 error TS2322: Type 'string' is not assignable to type 'number'/,
-  );
-}, 120_000); // one type-check of the packages' sources
+  it("a changed line, a reordered part or an unnamed file is reported", () => {
+    const source = "const a = 1;\nconst b = 2;\nconst c = 3;\n";
+    const [ok, changed, reordered] = codeBlocks(
+      [
+        "```ts",
+        "// x.ts",
+        "const a = 1;",
+        "// …",
+        "const c = 3;",
+        "```",
+        "```ts",
+        "// x.ts",
+        "const b = 3;",
+        "```",
+        "```ts",
+        "// x.ts",
+        "const c = 3;",
+        "// …",
+        "const a = 1;",
+        "```",
+      ].join("\n"),
+    );
+    expect(ok && excerptMismatch(ok, source)).toBeUndefined();
+    expect(changed && excerptMismatch(changed, source)).toMatch(/const b = 3;/);
+    expect(reordered && excerptMismatch(reordered, source)).toMatch(/const a = 1;/);
+  });
+});

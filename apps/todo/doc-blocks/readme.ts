@@ -1,6 +1,6 @@
 /// <reference types="vite/client" />
 // The names the README's abridged snippets use without declaring them, typed from the apps they
-// quote. scripts/doc-blocks/check-doc-blocks.ts imports into each snippet the ones it uses.
+// quote. scripts/compile-blocks/compile-doc-blocks.ts imports into each snippet the ones it uses.
 import type { ReactNode } from "react";
 import type { PresencePeer, Store } from "@synced-store/core";
 import type { TodoDefinition } from "../src/shared/definition.js";

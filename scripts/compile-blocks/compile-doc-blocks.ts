@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
-import { extractCodeBlocks } from "./extract-code-blocks.js";
+import { codeBlocks } from "../doc-blocks.js";
 import { declaredNames, exportedNames } from "./top-level-names.js";
 
 /** A markdown file whose ```ts / ```tsx blocks must compile. */
@@ -32,14 +32,16 @@ export function checkDocBlocks(sources: readonly DocSource[], root: string): str
     preludes.add(prelude);
     const provided = exportedNames(readFileSync(prelude, "utf8"));
     const specifier = `../${basename(prelude).replace(/\.tsx?$/, ".js")}`;
-    for (const block of extractCodeBlocks(readFileSync(markdown, "utf8"))) {
-      const own = declaredNames(block.code, block.lang);
-      const used = provided.filter((n) => !own.has(n) && new RegExp(`\\b${n}\\b`).test(block.code));
+    for (const block of codeBlocks(readFileSync(markdown, "utf8"))) {
+      if (block.lang !== "ts" && block.lang !== "tsx") continue;
+      const code = block.lines.join("\n");
+      const own = declaredNames(code, block.lang);
+      const used = provided.filter((n) => !own.has(n) && new RegExp(`\\b${n}\\b`).test(code));
       // Appended, not prepended: imports hoist, and the block keeps its line numbers.
       const imports = used.length > 0 ? `import { ${used.join(", ")} } from "${specifier}";\n` : "";
       const name = `${basename(markdown).replace(/\W/g, "_")}_${block.line}.${block.lang}`;
       const path = join(dirname(prelude), "__doc_blocks__", name);
-      virtual.set(path, { markdown, line: block.line, text: `${block.code}\n${imports}export {};\n` });
+      virtual.set(path, { markdown, line: block.line, text: `${code}\n${imports}export {};\n` });
     }
   }
 
