@@ -159,17 +159,17 @@ describe("whiteboard presence in Chromium: cursors, avatars, who edits which not
     await converged(ada.page, bob.page);
     await bob.page.bringToFront();
     await bob.page.locator(`[data-id="${note}"]`).dblclick();
-    await bob.page.getByLabel("Note text").waitFor(WAIT);
+    await bob.page.getByLabel("Note text").fill("Plan for Friday: demo");
     await pointAt(bob, 620, 260);
     await ada.page.bringToFront();
     await pointAt(ada, 420, 420);
     await cursorOf(ada.page, "bob").waitFor(WAIT);
     await cursorOf(bob.page, "ada").waitFor(WAIT);
-    await ada.page.locator(`[data-testid=remote-editing][data-note="${note}"]`).waitFor(WAIT);
+    await ada.page.locator(`[data-testid=remote-draft][data-note="${note}"]`).waitFor(WAIT);
     await mkdir(screenshotDir, { recursive: true });
     await browser.screenshotSideBySide(
       [
-        { page: ada.page, caption: "ada, with bob's cursor and the note he is editing" },
+        { page: ada.page, caption: "ada, with bob's cursor and the note he is typing" },
         { page: bob.page, caption: "bob, editing a note, with ada's cursor" },
       ],
       join(screenshotDir, "whiteboard.png"),
