@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { readLastMutationIds } from "./last-mutation-ids.js";
 
 /**
  * The wire protocol: JSON messages over WebSocket, the same bodies over HTTP. Wire names are
@@ -140,8 +141,13 @@ const pokeBody = {
   min_included_version: z.number().int().nonnegative(),
   max_included_version: z.number().int().nonnegative(),
   patches: z.array(patchOp),
-  /** Only the receiving user's clients. */
-  client_id_to_last_mutation_id: z.record(z.string(), z.number().int().nonnegative()),
+  /** Only the receiving user's clients (an object without prototype: any client id is an own key). */
+  client_id_to_last_mutation_id: z
+    .custom<Record<string, number>>(
+      (v) => readLastMutationIds(v) !== undefined,
+      "Expected an object of client ids to non-negative integers",
+    )
+    .transform((v) => readLastMutationIds(v)!),
 };
 export const pokeMessage = z.object({ type: z.literal("poke"), ...pokeBody });
 export const pullResponseMessage = z.object({

@@ -26,6 +26,20 @@ export interface Limits {
   readonly maxPresenceBytes: number;
   /** Most clients with presence in one space (so at most this times `maxPresenceBytes` per space). @default 1000 */
   readonly maxPresencePerSpace: number;
+  /**
+   * Longest error message sent in `mutation_error` or `action_result` and kept for replay, in
+   * UTF-8 bytes: a longer one (a mutator name of a megabyte echoed by `unknown_mutator`, a thrown
+   * message of any size) is cut and ends with "…". @default 1024
+   */
+  readonly maxErrorMessageBytes: number;
+  /** Rejections kept per client for replay on reconnect (in memory and in storage), newest first. @default 100 */
+  readonly rejectionsPerClient: number;
+  /** The same in bytes (client id, code and message in UTF-8, plus 16 per rejection). @default 65_536 */
+  readonly rejectionBytesPerClient: number;
+  /** Rejections kept per space, over all its clients: older ones are collected first. @default 1000 */
+  readonly rejectionsPerSpace: number;
+  /** The same in bytes. @default 262_144 */
+  readonly rejectionBytesPerSpace: number;
 }
 
 /** The defaults of `Limits`. */
@@ -40,6 +54,11 @@ export const defaultLimits: Limits = {
   actionTimeoutMs: 30_000,
   maxPresenceBytes: 4096,
   maxPresencePerSpace: 1000,
+  maxErrorMessageBytes: 1024,
+  rejectionsPerClient: 100,
+  rejectionBytesPerClient: 65_536,
+  rejectionsPerSpace: 1000,
+  rejectionBytesPerSpace: 262_144,
 };
 
 /** `defaultLimits` with `overrides` applied. */

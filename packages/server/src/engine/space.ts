@@ -12,10 +12,10 @@ import { processPush, type PendingPush, type PushOutcome } from "./push-group.js
 import { runAction } from "./run-action.js";
 import { DELETED, SpaceState, type ClientState, type WriteLayer } from "./space-state.js";
 import type { StoreRuntime } from "./store-runtime.js";
-import { toWireError, toWireErrorCode, type WireError } from "./wire-error.js";
+import { quoteName, toWireError, toWireErrorCode, type WireError } from "./wire-error.js";
 import { pullResponse } from "./pull-response.js";
 import { pullResponseFrames } from "./snapshot-frames.js";
-import { RejectionLog, type Rejection } from "./rejection-log.js";
+import { RejectionLog, rejectionBounds, type Rejection } from "./rejection-log.js";
 import { admit, type Admission, type AdmissionRequest } from "./admission.js";
 import { migrateSpace, type SpaceMigration } from "./migrate-space.js";
 import type { HostRuntime } from "../runtime/host-runtime.js";
@@ -35,9 +35,6 @@ export interface SpaceEnvironment {
   readonly runtime: HostRuntime;
 }
 
-/** Rejections kept per client in storage (the newest). */
-const REJECTIONS_KEPT = 100;
-
 /** Most mutations committed in one group (one transaction, one version). */
 const MAX_GROUP_MUTATIONS = 5000;
 
@@ -51,7 +48,7 @@ export class Space {
   private readonly state = new SpaceState();
   private readonly connections = new Set<SpaceConnection>();
   /** Recent rejections, replayed to clients that reconnect before they heard of them. */
-  private readonly rejections = new RejectionLog();
+  private readonly rejections: RejectionLog;
   readonly #pokes = new PokeBuffer();
   readonly #pushes: PendingPush[] = [];
   /** How clients of each older version read values, made once per version (see `readableFor`). */
@@ -65,7 +62,9 @@ export class Space {
     readonly id: string,
     readonly store: StoreRuntime,
     private readonly env: SpaceEnvironment,
-  ) {}
+  ) {
+    this.rejections = new RejectionLog(rejectionBounds(env.limits));
+  }
 
   /**
    * Loads the space and returns its head. A new space is created; one whose data is of an older
@@ -211,7 +210,7 @@ export class Space {
           const rows = group.flatMap((p, i) =>
             outcomes[i]!.errors.map((e) => ({ clientId: p.clientId, mutationId: e.id, ...e.error })),
           );
-          if (rows.length > 0) await tx.putRejections(rows, REJECTIONS_KEPT);
+          if (rows.length > 0) await tx.putRejections(version, rows, rejectionBounds(this.env.limits));
         }
         wrote = performance.now();
         return { outcomes, version, writes, clients };
@@ -287,7 +286,7 @@ export class Space {
         this.env.metrics.actionsFailed++;
         return {
           ok: false,
-          error: { code: "unknown_action", message: `Unknown action ${JSON.stringify(name)}` },
+          error: { code: "unknown_action", message: `Unknown action ${quoteName(name)}` },
         };
       }
       try {
@@ -331,7 +330,10 @@ export class Space {
         return { ok: true, result };
       } catch (error) {
         this.env.metrics.actionsFailed++;
-        return { ok: false, error: toWireError(error, "action_failed") };
+        return {
+          ok: false,
+          error: toWireError(error, "action_failed", this.env.limits.maxErrorMessageBytes),
+        };
       }
     });
   }
