@@ -267,7 +267,9 @@ export class Space {
       conn.resetPending = false;
       conn.version = Math.max(conn.version, message.max_included_version);
       const partBytes = Math.floor(this.env.limits.maxFrameBytes / 2);
-      const { frames, snapshotParts } = pullResponseFrames(message, partBytes, this.env.runtime.byteLength);
+      const { frames, snapshotParts } = pullResponseFrames(message, partBytes, (text) =>
+        this.env.runtime.byteLength(text),
+      );
       this.env.metrics.snapshotParts += snapshotParts;
       for (const frame of frames) conn.sendFrame(frame);
     });
