@@ -122,7 +122,7 @@ export function connect(
       case "pull":
         if (message.client_id !== info.clientId)
           return fail("bad_message", "client_id differs from connect's");
-        return space.pull(conn, message.base_version);
+        return space.pull(conn, message.base_version, message.snapshot_resume);
       case "action":
         return onAction(space, info, message);
       case "presence":
