@@ -96,7 +96,7 @@ export async function center(page: Page, id: string): Promise<{ x: number; y: nu
 /** Creates a shape with the toolbar and returns its id. */
 export async function create(page: Page, kind: "Rectangle" | "Ellipse" | "Sticky note"): Promise<string> {
   const before = new Set((await drawn(page)).map((s) => s.id));
-  await page.getByRole("button", { name: kind, exact: true }).click();
+  await page.getByRole("button", { name: `Add ${kind.toLowerCase()}`, exact: true }).click();
   await expect.poll(async () => (await drawn(page)).length, WAIT).toBe(before.size + 1);
   const created = (await drawn(page)).find((s) => !before.has(s.id));
   if (!created) throw new Error("no new shape");

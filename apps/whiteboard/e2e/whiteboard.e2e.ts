@@ -125,11 +125,15 @@ describe("whiteboard in Chromium, two users", () => {
   it("shows the server's reason when it rejects a note, and rolls it back", async () => {
     const note = await create(ada.page, "Sticky note");
     await ada.page.locator(`[data-id="${note}"]`).dblclick();
-    await ada.page.getByLabel("Note text").fill("Too long for the server. ".repeat(8));
+    const tooLong = "Too long for the server. ".repeat(8);
+    await ada.page.getByLabel("Note text").fill(tooLong);
     await ada.page.getByLabel("Note text").press("Enter");
     const toast = ada.page.getByTestId("rejection");
     await toast.waitFor(WAIT);
     expect(await toast.textContent()).toContain(NOTE_TOO_LONG);
+    // The editor opens again with the refused text; cancelling it keeps the note as it was.
+    await expect.poll(() => ada.page.getByLabel("Note text").inputValue(), WAIT).toBe(tooLong);
+    await ada.page.getByLabel("Note text").press("Escape");
     const shapes = await converged(ada.page, bob.page);
     expect(shapes.find((s) => s.id === note)?.text).toBe("Note");
     await toast.getByRole("button", { name: "Dismiss" }).click();

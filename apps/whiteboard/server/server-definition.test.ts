@@ -79,8 +79,8 @@ describe("whiteboard server definition, over a real server", () => {
     const commits = sync.metrics.commits;
     const ada = open("ada");
     const cy = open("cy");
-    ada.presence.set({ color: "#f00", cursor: { x: 1, y: 2 }, editing: null });
-    cy.presence.set({ color: "#0f0", cursor: null, editing: "n1" });
+    ada.presence.set({ color: "#f00", cursor: { x: 1, y: 2 }, editing: null, draft: null });
+    cy.presence.set({ color: "#0f0", cursor: null, editing: "n1", draft: "Hel" });
     const users = (store: Board) =>
       store.presence
         .others()
@@ -89,6 +89,7 @@ describe("whiteboard server definition, over a real server", () => {
         .join();
     await expect.poll(() => users(ada), { timeout: 5_000 }).toBe("cy");
     await expect.poll(() => ada.presence.others()[0]?.state.editing, { timeout: 5_000 }).toBe("n1");
+    expect(ada.presence.others()[0]?.state.draft).toBe("Hel");
 
     await cy.close();
     await expect.poll(() => users(ada), { timeout: 5_000 }).toBe("");

@@ -1,9 +1,6 @@
 import { z } from "zod";
 import { whiteboard } from "../src/shared/definition.js";
-import { Id, Shape } from "../src/shared/schemas.js";
-
-/** Longest note text the server accepts: stricter than the client, so long notes are rejected. */
-export const SERVER_MAX_NOTE_TEXT = 140;
+import { Id, SERVER_MAX_NOTE_TEXT, Shape } from "../src/shared/schemas.js";
 
 /** Why the server refuses a long note; the UI shows this message as it arrives. */
 export const NOTE_TOO_LONG = `Notes are limited to ${SERVER_MAX_NOTE_TEXT} characters on the server`;

@@ -12,7 +12,7 @@ function announce(
   patch: Partial<Presence>,
 ) {
   if (presence.get() === null)
-    presence.set({ color: userColor(userId), cursor: null, editing: null, ...patch });
+    presence.set({ color: userColor(userId), cursor: null, editing: null, draft: null, ...patch });
   else presence.update(patch);
 }
 
@@ -27,8 +27,12 @@ export function useCursorPresence(userId: string): (cursor: Cursor) => void {
   return useCallback((cursor: Cursor) => announce(presence, userId, { cursor }), [presence, userId]);
 }
 
-/** Tells the others which note this client is editing (null: none). */
-export function useEditingPresence(userId: string, editing: string | null): void {
+/**
+ * Tells the others which note this client is editing (null: none), and returns the function that
+ * streams the text typed in it before it is saved (throttled by the store like cursors).
+ */
+export function useEditingPresence(userId: string, editing: string | null): (draft: string) => void {
   const { presence } = useStore();
-  useEffect(() => announce(presence, userId, { editing }), [presence, userId, editing]);
+  useEffect(() => announce(presence, userId, { editing, draft: null }), [presence, userId, editing]);
+  return useCallback((draft: string) => announce(presence, userId, { draft }), [presence, userId]);
 }

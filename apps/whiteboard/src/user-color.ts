@@ -1,4 +1,5 @@
-const CURSOR_COLORS = ["#ef4444", "#f97316", "#16a34a", "#0891b2", "#4f46e5", "#c026d3", "#db2777"];
+// Dark enough for white initials on the avatar (WCAG AA contrast), and visible on every note colour.
+const CURSOR_COLORS = ["#b91c1c", "#c2410c", "#15803d", "#0e7490", "#4338ca", "#a21caf", "#be185d"];
 
 /** A stable colour per user, for their cursor and avatar. */
 export function userColor(userId: string): string {

@@ -13,7 +13,8 @@ export async function visibleState<D extends AnyStoreDefinition>(
   store: Store<D>,
 ): Promise<Record<string, unknown>> {
   const entries = await store.query((tx) => tx.scan());
-  const out: Record<string, unknown> = {};
+  // Without prototype: a key may be `__proto__`.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const { key, value } of entries) out[key] = value;
   return out;
 }
@@ -25,7 +26,7 @@ export function filterForUser(
 ): Record<string, unknown> {
   const entries: Array<[string, unknown]> =
     state instanceof Map ? [...(state as ReadonlyMap<string, unknown>)] : Object.entries(state);
-  const out: Record<string, unknown> = {};
+  const out = Object.create(null) as Record<string, unknown>;
   for (const [key, value] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (canRead(userId, key)) out[key] = value;
   }

@@ -1,6 +1,6 @@
-import type { Store, SyncStatus } from "@synced-store/core";
-import { useCallback, useRef, useSyncExternalStore } from "react";
+import type { Store } from "@synced-store/core";
 import type { TodoDefinition } from "../shared/definition.js";
+import { useStatuses } from "../use-statuses.js";
 
 /** Props of {@link SyncIndicator}. */
 export interface SyncIndicatorProps {
@@ -37,26 +37,4 @@ export function SyncIndicator({ stores }: SyncIndicatorProps) {
       {pending > 0 && <span className="pending"> · {pending} pending</span>}
     </div>
   );
-}
-
-/** The statuses of several stores, re-rendering when any changes. */
-function useStatuses(stores: ReadonlyArray<Store<TodoDefinition>>): readonly SyncStatus[] {
-  const key = stores.map((s) => s.spaceId).join(",");
-  // useSyncExternalStore needs a stable snapshot: a new array only when some status changed.
-  const cache = useRef<readonly SyncStatus[]>([]);
-  // The stores behind one key are the same objects (see storeFor), so `key` is the dependency.
-  const subscribe = useCallback(
-    (onChange: () => void) => {
-      const offs = stores.map((s) => s.onStatusChange(onChange));
-      return () => offs.forEach((off) => off());
-    },
-    [key],
-  );
-  const getSnapshot = () => {
-    const next = stores.map((s) => s.status);
-    const prev = cache.current;
-    if (prev.length !== next.length || next.some((s, i) => s !== prev[i])) cache.current = next;
-    return cache.current;
-  };
-  return useSyncExternalStore(subscribe, getSnapshot);
 }

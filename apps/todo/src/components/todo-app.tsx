@@ -12,6 +12,7 @@ import { ListSidebar } from "./list-sidebar.js";
 import { RejectionToasts } from "./rejection-toasts.js";
 import { SyncIndicator } from "./sync-indicator.js";
 import { TodoListView } from "./todo-list-view.js";
+import { UpdateBanner } from "./update-banner.js";
 
 /** Props of {@link TodoApp}. */
 export interface TodoAppProps {
@@ -46,12 +47,14 @@ export function TodoApp({ userId, onSignOut }: TodoAppProps) {
     },
     [directory, listId, userId, selectList],
   );
+  const stores = listStore ? [directory, listStore] : [directory];
   return (
     <StoreProvider store={directory}>
       <Themed>
+        <UpdateBanner stores={stores} />
         <header className="topbar">
           <h1>Todo</h1>
-          <SyncIndicator stores={listStore ? [directory, listStore] : [directory]} />
+          <SyncIndicator stores={stores} />
           <AccentPicker />
           <span className="user" data-testid="user" title={userId}>
             {loadDisplayName(userId)}
@@ -90,7 +93,7 @@ export function TodoApp({ userId, onSignOut }: TodoAppProps) {
           </main>
         </div>
         <RejectionToasts />
-        <DevPanel stores={listStore ? [directory, listStore] : [directory]} />
+        <DevPanel stores={stores} />
       </Themed>
     </StoreProvider>
   );

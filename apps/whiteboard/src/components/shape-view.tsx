@@ -1,31 +1,67 @@
-import { memo, useRef, useState, type PointerEvent } from "react";
+import { memo, type KeyboardEvent, type PointerEvent } from "react";
 import type { Shape } from "../shared/schemas.js";
+import { StickyEditor } from "./sticky-editor.js";
 
 /** How a pointer-down on a shape starts a gesture. */
 export type DragMode = "move" | "resize";
+
+/** The note being edited here, and the text its editor starts with. */
+export interface Editing {
+  readonly id: string;
+  /** A text the server refused, put back to fix; otherwise the note's own text. */
+  readonly text?: string;
+}
 
 /** Props of {@link ShapeView}. */
 export interface ShapeViewProps {
   shape: Shape;
   selected: boolean;
-  editing: boolean;
+  editing: Editing | null;
   onPointerDown: (event: PointerEvent, shape: Shape, mode: DragMode, selected: boolean) => void;
-  onEdit: (id: string | null) => void;
+  /** Enter or Space on the focused shape: select it (shift: add it), or edit a note. */
+  onKeySelect: (shape: Shape, additive: boolean) => void;
+  onEdit: (editing: Editing | null) => void;
   onTextCommit: (shape: Shape, text: string) => void;
+  onDraft: (text: string) => void;
 }
+
+const KIND_NAMES: Record<Shape["kind"], string> = {
+  rect: "Rectangle",
+  ellipse: "Ellipse",
+  sticky: "Sticky note",
+};
+
+/** What a screen reader calls the shape: its kind, and a note's text. */
+export const shapeName = (shape: Shape) =>
+  shape.kind === "sticky" ? `Sticky note “${shape.text.slice(0, 40)}”` : KIND_NAMES[shape.kind];
 
 /** One shape; memoised, so a drag of one shape re-renders only that shape. */
 export const ShapeView = memo(function ShapeView(props: ShapeViewProps) {
-  const { shape, selected, editing, onPointerDown, onEdit } = props;
+  const { shape, selected, editing, onPointerDown, onEdit, onKeySelect } = props;
   const { x, y, w, h, color } = shape;
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.target !== e.currentTarget) return;
+    if (e.key === "Enter" && shape.kind === "sticky") {
+      e.preventDefault();
+      onEdit({ id: shape.id });
+    } else if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      onKeySelect(shape, e.shiftKey);
+    }
+  };
   return (
     <g
-      className={`shape shape-${shape.kind}`}
+      className={`shape shape-${shape.kind}${editing ? " editing" : ""}`}
       data-testid="shape"
       data-kind={shape.kind}
       data-id={shape.id}
+      // Reachable by Tab, named after what it is; not while its editor (a control itself) is open.
+      {...(editing
+        ? {}
+        : { role: "button", tabIndex: 0, "aria-label": shapeName(shape), "aria-pressed": selected })}
+      onKeyDown={onKeyDown}
       onPointerDown={(e) => onPointerDown(e, shape, "move", selected)}
-      onDoubleClick={() => shape.kind === "sticky" && onEdit(shape.id)}
+      onDoubleClick={() => shape.kind === "sticky" && onEdit({ id: shape.id })}
     >
       {shape.kind === "ellipse" ? (
         <ellipse cx={x + w / 2} cy={y + h / 2} rx={w / 2} ry={h / 2} fill={color} />
@@ -34,7 +70,19 @@ export const ShapeView = memo(function ShapeView(props: ShapeViewProps) {
       )}
       {shape.kind === "sticky" && (
         <foreignObject x={x} y={y} width={w} height={h}>
-          {editing ? <StickyEditor {...props} /> : <div className="sticky-text">{shape.text}</div>}
+          {editing ? (
+            <StickyEditor
+              shape={shape}
+              initialText={editing.text ?? shape.text}
+              onEnd={() => onEdit(null)}
+              onCommit={props.onTextCommit}
+              onDraft={props.onDraft}
+            />
+          ) : (
+            <div className="sticky-text" data-testid="sticky-text">
+              {shape.text}
+            </div>
+          )}
         </foreignObject>
       )}
       {selected && (
@@ -43,6 +91,7 @@ export const ShapeView = memo(function ShapeView(props: ShapeViewProps) {
           <rect
             className="handle"
             data-testid="resize-handle"
+            aria-hidden
             x={x + w - 2}
             y={y + h - 2}
             width={12}
@@ -54,35 +103,3 @@ export const ShapeView = memo(function ShapeView(props: ShapeViewProps) {
     </g>
   );
 });
-
-function StickyEditor({ shape, onEdit, onTextCommit }: ShapeViewProps) {
-  const [text, setText] = useState(shape.text);
-  // Ends once: removing the editor after Enter or Escape blurs it, and that blur must neither
-  // commit twice nor undo a cancel.
-  const ended = useRef(false);
-  const end = (commit: boolean) => {
-    if (ended.current) return;
-    ended.current = true;
-    onEdit(null);
-    if (commit && text !== shape.text) onTextCommit(shape, text);
-  };
-  return (
-    <textarea
-      className="sticky-editor"
-      aria-label="Note text"
-      autoFocus
-      value={text}
-      maxLength={500}
-      onPointerDown={(e) => e.stopPropagation()}
-      onChange={(e) => setText(e.target.value)}
-      onBlur={() => end(true)}
-      onKeyDown={(e) => {
-        if (e.key === "Escape") end(false);
-        if (e.key === "Enter" && !e.shiftKey) {
-          e.preventDefault();
-          end(true);
-        }
-      }}
-    />
-  );
-}

@@ -11,6 +11,9 @@ export function SyncBadge() {
     <div
       className={`sync sync-${state}`}
       data-testid="sync"
+      // A live region: screen readers hear "Offline" or "Online" as it changes.
+      role="status"
+      aria-live="polite"
       data-state={state}
       data-pending={status.pendingCount}
       // Why the last connection failed, if it did (e.g. the server refused the user).

@@ -10,6 +10,9 @@ export interface ToolbarProps {
   selectedIds: readonly string[];
   history: UndoHistory;
   onDelete: () => void;
+  onRestack: (to: "front" | "back") => void;
+  /** Where a new shape of this size goes: in the part of the board the canvas shows. */
+  place: (size: { w: number; h: number }) => { x: number; y: number };
 }
 
 const NEW_SHAPE: Record<ShapeKind, { label: string; w: number; h: number; color: Shape["color"] }> = {
@@ -18,22 +21,23 @@ const NEW_SHAPE: Record<ShapeKind, { label: string; w: number; h: number; color:
   sticky: { label: "Sticky note", w: 160, h: 140, color: "#fde68a" },
 };
 
-/** Create, recolour, delete, undo and redo; every change is recorded in the undo history. */
-export function Toolbar({ shapes, selectedIds, history, onDelete }: ToolbarProps) {
+/**
+ * Create, recolour, delete, restack, undo and redo; every change is recorded in the undo history,
+ * a change of several selected shapes as one step.
+ */
+export function Toolbar({ shapes, selectedIds, history, onDelete, onRestack, place }: ToolbarProps) {
   const mutate = useMutate();
   useSyncExternalStore(history.subscribe, () => `${history.canUndo}${history.canRedo}`);
   const selected = shapes.filter((s) => selectedIds.includes(s.id));
+  // Controls say what they act on: "Delete 2 selected shapes".
+  const selectionName = selected.length === 1 ? "the selected shape" : `${selected.length} selected shapes`;
 
   const create = (kind: ShapeKind) => {
     const { w, h, color } = NEW_SHAPE[kind];
-    // Somewhere in the visible part of the board, so new shapes do not pile up.
-    const spot = (extent: number, size: number) =>
-      Math.round(40 + Math.random() * Math.max(0, extent - size - 80));
     const shape: Shape = {
       id: newId(),
       kind,
-      x: spot(window.innerWidth, w),
-      y: spot(window.innerHeight - 60, h),
+      ...place({ w, h }),
       w,
       h,
       color,
@@ -52,7 +56,11 @@ export function Toolbar({ shapes, selectedIds, history, onDelete }: ToolbarProps
   return (
     <div className="toolbar">
       {(Object.keys(NEW_SHAPE) as ShapeKind[]).map((kind) => (
-        <button key={kind} onClick={() => create(kind)}>
+        <button
+          key={kind}
+          aria-label={`Add ${NEW_SHAPE[kind].label.toLowerCase()}`}
+          onClick={() => create(kind)}
+        >
           {NEW_SHAPE[kind].label}
         </button>
       ))}
@@ -61,7 +69,7 @@ export function Toolbar({ shapes, selectedIds, history, onDelete }: ToolbarProps
         {COLORS.map((color) => (
           <button
             key={color}
-            aria-label={`Colour ${color}`}
+            aria-label={`Colour ${color} for ${selectionName}`}
             className="swatch"
             style={{ background: color }}
             disabled={selected.length === 0}
@@ -69,8 +77,24 @@ export function Toolbar({ shapes, selectedIds, history, onDelete }: ToolbarProps
           />
         ))}
       </div>
-      <button disabled={selected.length === 0} onClick={onDelete}>
+      <button aria-label={`Delete ${selectionName}`} disabled={selected.length === 0} onClick={onDelete}>
         Delete
+      </button>
+      <button
+        aria-label={`Bring ${selectionName} to front`}
+        title="Bring to front (])"
+        disabled={selected.length === 0}
+        onClick={() => onRestack("front")}
+      >
+        To front
+      </button>
+      <button
+        aria-label={`Send ${selectionName} to back`}
+        title="Send to back ([)"
+        disabled={selected.length === 0}
+        onClick={() => onRestack("back")}
+      >
+        To back
       </button>
       <span className="sep" />
       <button

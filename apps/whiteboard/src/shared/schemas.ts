@@ -16,6 +16,15 @@ export type ShapeKind = (typeof SHAPE_KINDS)[number];
 /** The palette; a shape's colour is one of these. */
 export const COLORS = ["#fde68a", "#fca5a5", "#a5b4fc", "#86efac", "#f0abfc", "#e5e7eb"] as const;
 
+/** Longest note text the client's mutators accept. */
+export const MAX_NOTE_TEXT = 500;
+
+/**
+ * Longest note text the server accepts: stricter than the client (asymmetric trust), so longer
+ * notes are rejected. One constant: the server enforces it and the note editor shows it.
+ */
+export const SERVER_MAX_NOTE_TEXT = 140;
+
 const coordinate = z.number().finite().min(-100_000).max(100_000);
 const size = z.number().finite().min(10).max(5_000);
 
@@ -28,7 +37,7 @@ export const Shape = z.object({
   w: size,
   h: size,
   color: z.enum(COLORS),
-  text: z.string().max(500),
+  text: z.string().max(MAX_NOTE_TEXT),
   z: z.number(),
   createdBy: z.string(),
 });
@@ -47,6 +56,8 @@ export const Presence = z.object({
   cursor: z.object({ x: coordinate, y: coordinate }).nullable(),
   /** The sticky note being edited, so the others see who is writing in it. */
   editing: Id.nullable(),
+  /** The text being typed in that note, before it is saved, so the others read along. */
+  draft: z.string().max(MAX_NOTE_TEXT).nullable(),
 });
 export type Presence = z.infer<typeof Presence>;
 

@@ -7,6 +7,7 @@ import type {
   PushMessage,
   WireMutation,
 } from "./messages.js";
+import { readLastMutationIds } from "./last-mutation-ids.js";
 
 /*
  * Hand-written checks for the frames on the latency path (push, poke, pull_response, presence), tried
@@ -53,19 +54,6 @@ function patch(value: unknown): PatchOp | undefined {
   return undefined;
 }
 
-function lastMutationIds(value: unknown): Record<string, number> | undefined {
-  if (!isObject(value)) return undefined;
-  const out: Record<string, number> = {};
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
-    const id = value[key];
-    // `__proto__` would be an own key of the input but not of a plain copy: leave it to zod.
-    if (!isCount(id) || key === "__proto__") return undefined;
-    out[key] = id;
-  }
-  return out;
-}
-
 function mapAll<T>(value: unknown, each: (item: unknown) => T | undefined): T[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const out: T[] = [];
@@ -88,12 +76,16 @@ export function fastPushMessage(value: unknown): PushMessage | undefined {
 
 /** A `poke` or `pull_response` as `serverMessage` would parse it, or undefined (use the schema). */
 export function fastPokeMessage(value: unknown): PokeMessage | PullResponseMessage | undefined {
-  if (!isObject(value) || keyCount(value) !== 5) return undefined;
-  const { type, min_included_version: min, max_included_version: max } = value;
+  if (!isObject(value)) return undefined;
+  const { type, min_included_version: min, max_included_version: max, more } = value;
+  // `more` marks the parts of a snapshot; only pull responses carry it.
+  const hasMore = Object.hasOwn(value, "more");
+  if (hasMore && (type !== "pull_response" || typeof more !== "boolean")) return undefined;
+  if (keyCount(value) !== (hasMore ? 6 : 5)) return undefined;
   if ((type !== "poke" && type !== "pull_response") || !isCount(min) || !isCount(max)) return undefined;
   const patches = mapAll(value.patches, patch);
   if (patches === undefined) return undefined;
-  const ids = lastMutationIds(value.client_id_to_last_mutation_id);
+  const ids = readLastMutationIds(value.client_id_to_last_mutation_id);
   if (ids === undefined) return undefined;
   return {
     type,
@@ -101,6 +93,7 @@ export function fastPokeMessage(value: unknown): PokeMessage | PullResponseMessa
     max_included_version: max,
     patches,
     client_id_to_last_mutation_id: ids,
+    ...(hasMore ? { more: more as boolean } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { readLastMutationIds } from "./last-mutation-ids.js";
 
 /**
  * The wire protocol: JSON messages over WebSocket, the same bodies over HTTP. Wire names are
@@ -45,10 +46,18 @@ export const pushMessage = z.object({
   client_id: z.string(),
   mutations: z.array(wireMutation),
 });
+/** Where a cut snapshot left off: the rest of the snapshot at `version`, after `after_key`. */
+export const snapshotResume = z.object({
+  version: z.number().int().nonnegative(),
+  after_key: z.string(),
+});
+export type SnapshotResume = z.infer<typeof snapshotResume>;
 export const pullMessage = z.object({
   type: z.literal("pull"),
   client_id: z.string(),
   base_version: z.number().int().nonnegative(),
+  /** Resume a snapshot a cut connection interrupted (see docs/PROTOCOL.md, "Snapshots"). */
+  snapshot_resume: snapshotResume.optional(),
 });
 export const actionMessage = z.object({
   type: z.literal("action"),
@@ -102,6 +111,7 @@ export const wireErrorCode = z.enum([
   "frame_too_large",
   "not_connected",
   "already_connected",
+  "handshake_timeout",
   "unauthenticated",
   "unauthorized",
   "unknown_space",
@@ -132,11 +142,21 @@ const pokeBody = {
   min_included_version: z.number().int().nonnegative(),
   max_included_version: z.number().int().nonnegative(),
   patches: z.array(patchOp),
-  /** Only the receiving user's clients. */
-  client_id_to_last_mutation_id: z.record(z.string(), z.number().int().nonnegative()),
+  /** Only the receiving user's clients (an object without prototype: any client id is an own key). */
+  client_id_to_last_mutation_id: z
+    .custom<Record<string, number>>(
+      (v) => readLastMutationIds(v) !== undefined,
+      "Expected an object of client ids to non-negative integers",
+    )
+    .transform((v) => readLastMutationIds(v)!),
 };
 export const pokeMessage = z.object({ type: z.literal("poke"), ...pokeBody });
-export const pullResponseMessage = z.object({ type: z.literal("pull_response"), ...pokeBody });
+export const pullResponseMessage = z.object({
+  type: z.literal("pull_response"),
+  ...pokeBody,
+  /** A snapshot sent in parts: `true` on every part but the last; the client applies them as one. */
+  more: z.boolean().optional(),
+});
 export const mutationErrorMessage = z.object({
   type: z.literal("mutation_error"),
   client_id: z.string(),

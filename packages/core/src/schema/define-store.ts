@@ -179,8 +179,10 @@ function build<
 >(shape: Shape<S, P>, mutatorDefs: M, actionDefs: A): StoreDefinitionBuilder<S, M, A, P> {
   return {
     ...shape,
-    mutatorDefs,
-    actionDefs,
+    // Without prototype: names looked up here come from the wire and other tabs, and
+    // `mutatorDefs["constructor"]` must not find `Object`.
+    mutatorDefs: withoutPrototype(mutatorDefs),
+    actionDefs: withoutPrototype(actionDefs),
     mutators(defs) {
       for (const name of Object.keys(defs)) {
         // `$$` names are the protocol's (a retired mutation's placeholder travels as one).
@@ -223,3 +225,8 @@ export type PresenceOf<D extends AnyStoreDefinition> = D["presence"] extends z.Z
 export type PresenceInput<D extends AnyStoreDefinition> = D["presence"] extends z.ZodType
   ? z.input<D["presence"]>
   : never;
+
+/** A copy of `defs` whose only keys are its own. */
+function withoutPrototype<T extends object>(defs: T): T {
+  return Object.assign(Object.create(null) as T, defs);
+}

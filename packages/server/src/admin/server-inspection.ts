@@ -23,6 +23,8 @@ export interface InspectedSpace {
   readonly knownClients: number;
   /** Open connections by user, each with its clients. */
   readonly users: ReadonlyArray<{ readonly userId: string; readonly clients: readonly InspectedClient[] }>;
+  /** Rejections this process keeps in memory for the space, and their bytes (both bounded, see `Limits`). */
+  readonly keptRejections: { readonly count: number; readonly bytes: number };
   /** The newest rejections, newest first (kept in memory by this process, bounded). */
   readonly recentRejections: ReadonlyArray<{
     readonly clientId: string;
@@ -82,6 +84,7 @@ export function inspectSpace(space: {
     users: [...byUser]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([userId, clients]) => ({ userId, clients })),
+    keptRejections: space.rejections.size,
     recentRejections: space.rejections.recent(REJECTIONS_SHOWN).map((r) => ({
       clientId: r.clientId,
       mutationId: r.id,

@@ -1,8 +1,11 @@
 /**
  * The `synced-store` command line. `synced-store serve <definition module> [--port] [--db]`
- * serves an app's store definitions, logging JSON lines to stdout.
+ * serves an app's store definitions, logging JSON lines to stdout; `synced-store load <url>`
+ * puts a bounded load of lean clients on a server and prints latency percentiles and errors.
  */
 import { jsonLogger } from "./json-logger.js";
+import { LOAD_USAGE, parseLoadArgs } from "./load-args.js";
+import { formatLoadReport, runLoad } from "./load.js";
 import { migrate, MIGRATE_USAGE } from "./migrate.js";
 import { parseServeArgs, serve, SERVE_USAGE } from "./serve.js";
 
@@ -14,8 +17,23 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = report.failed.length > 0 ? 1 : 0;
     return;
   }
+  if (command === "load") {
+    if (rest.includes("--help")) return void process.stdout.write(LOAD_USAGE);
+    const args = parseLoadArgs(rest);
+    const report = await runLoad(args);
+    process.stdout.write(args.json ? `${JSON.stringify(report)}\n` : formatLoadReport(report));
+    // Unanswered or refused mutations are a failed run.
+    process.exitCode =
+      report.connected < report.clients || report.unconfirmed > 0 || Object.keys(report.errors).length > 0
+        ? 1
+        : 0;
+    // Sockets closing in the background must not hold the exit.
+    process.exit();
+  }
   if (command !== "serve") {
-    process.stderr.write(`Usage: synced-store serve <definition module> [options]\n\n${SERVE_USAGE}`);
+    process.stderr.write(
+      `Usage: synced-store serve <definition module> [options]\n       synced-store load <ws url> [options] (--help)\n\n${SERVE_USAGE}`,
+    );
     process.exitCode = command === undefined || command === "--help" ? 0 : 2;
     return;
   }

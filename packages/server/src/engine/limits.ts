@@ -26,6 +26,32 @@ export interface Limits {
   readonly maxPresenceBytes: number;
   /** Most clients with presence in one space (so at most this times `maxPresenceBytes` per space). @default 1000 */
   readonly maxPresencePerSpace: number;
+  /**
+   * Longest error message sent in `mutation_error` or `action_result` and kept for replay, in
+   * UTF-8 bytes: a longer one (a mutator name of a megabyte echoed by `unknown_mutator`, a thrown
+   * message of any size) is cut and ends with "…". @default 1024
+   */
+  readonly maxErrorMessageBytes: number;
+  /**
+   * Deepest nesting of arrays and objects in an HTTP body; a deeper one gets 400 `bad_message`
+   * before it is parsed (the adapter re-encodes the messages it carries, recursively).
+   * WebSocket frames are parsed once and need no such bound. @default 100
+   */
+  readonly maxJsonDepth: number;
+  /**
+   * A connection that has not completed its handshake (sent `connect` and been admitted) this
+   * long after it opened is closed with `handshake_timeout`; so is a TCP connection that sends no
+   * HTTP request or upgrade in that time. @default 10000
+   */
+  readonly handshakeTimeoutMs: number;
+  /** Rejections kept per client for replay on reconnect (in memory and in storage), newest first. @default 100 */
+  readonly rejectionsPerClient: number;
+  /** The same in bytes (client id, code and message in UTF-8, plus 16 per rejection). @default 65_536 */
+  readonly rejectionBytesPerClient: number;
+  /** Rejections kept per space, over all its clients: older ones are collected first. @default 1000 */
+  readonly rejectionsPerSpace: number;
+  /** The same in bytes. @default 262_144 */
+  readonly rejectionBytesPerSpace: number;
 }
 
 /** The defaults of `Limits`. */
@@ -40,6 +66,13 @@ export const defaultLimits: Limits = {
   actionTimeoutMs: 30_000,
   maxPresenceBytes: 4096,
   maxPresencePerSpace: 1000,
+  maxErrorMessageBytes: 1024,
+  maxJsonDepth: 100,
+  handshakeTimeoutMs: 10_000,
+  rejectionsPerClient: 100,
+  rejectionBytesPerClient: 65_536,
+  rejectionsPerSpace: 1000,
+  rejectionBytesPerSpace: 262_144,
 };
 
 /** `defaultLimits` with `overrides` applied. */

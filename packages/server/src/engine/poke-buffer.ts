@@ -117,10 +117,11 @@ export class PokeBuffer {
         privateByUser.set(owner, list);
       }
     }
-    const clientsByUser = new Map<string, Record<string, number>>();
+    // Maps, not objects: a client id is any string, `__proto__` included.
+    const clientsByUser = new Map<string, Map<string, number>>();
     for (const [id, c] of this.#clients) {
-      const ids = clientsByUser.get(c.userId) ?? {};
-      ids[id] = c.lastMutationId;
+      const ids = clientsByUser.get(c.userId) ?? new Map<string, number>();
+      ids.set(id, c.lastMutationId);
       clientsByUser.set(c.userId, ids);
     }
     return { shared: shared.join(","), privateByUser, clientsByUser };
@@ -130,11 +131,11 @@ export class PokeBuffer {
   #frame(parts: EncodedParts, userId: string | undefined): string {
     const own = userId === undefined ? undefined : parts.privateByUser.get(userId)?.join(",");
     const patches = [parts.shared, own].filter((p) => p !== undefined && p.length > 0).join(",");
-    const ids = userId === undefined ? {} : (parts.clientsByUser.get(userId) ?? {});
+    const ids = userId === undefined ? undefined : parts.clientsByUser.get(userId);
     // Same bytes as encodeMessage of a PokeMessage, assembled from pre-encoded parts.
     return (
       `{"type":"poke","min_included_version":${this.#from},"max_included_version":${this.#to},` +
-      `"patches":[${patches}],"client_id_to_last_mutation_id":${JSON.stringify(ids)}}`
+      `"patches":[${patches}],"client_id_to_last_mutation_id":${encodeIds(ids)}}`
     );
   }
 }
@@ -153,5 +154,10 @@ function peersFirst(
 interface EncodedParts {
   readonly shared: string;
   readonly privateByUser: Map<string, string[]>;
-  readonly clientsByUser: Map<string, Record<string, number>>;
+  readonly clientsByUser: Map<string, Map<string, number>>;
+}
+
+/** Client ids to last mutation ids as a JSON object (`Object.fromEntries` makes every id an own key). */
+function encodeIds(ids: ReadonlyMap<string, number> | undefined): string {
+  return ids === undefined ? "{}" : JSON.stringify(Object.fromEntries(ids));
 }

@@ -6,7 +6,7 @@ import { serverTransaction } from "./server-transaction.js";
 import type { SpaceState, WriteLayer } from "./space-state.js";
 import type { StoreRuntime } from "./store-runtime.js";
 import { Watchdog } from "../util/watchdog.js";
-import { toWireError, type WireError } from "./wire-error.js";
+import { quoteName, toWireError, type WireError } from "./wire-error.js";
 
 /** Input of `processBatch`. */
 export interface BatchInput {
@@ -87,7 +87,7 @@ async function runBatch(input: BatchInput, watchdog: Watchdog): Promise<BatchRes
       if (!call.ok) throw new SyncedStoreError(call.code, call.message);
       const def = store.mutator(call.name);
       if (def === undefined) {
-        throw new SyncedStoreError("unknown_mutator", `Unknown mutator ${JSON.stringify(call.name)}`);
+        throw new SyncedStoreError("unknown_mutator", `Unknown mutator ${quoteName(call.name)}`);
       }
       const args = def.args.safeParse(call.args);
       if (!args.success) {
@@ -100,11 +100,14 @@ async function runBatch(input: BatchInput, watchdog: Watchdog): Promise<BatchRes
       const ran = callMutator(call.name, def.run, tx, args.data);
       // Synchronous mutators skip a microtask hop. A late mutator writes only to its own,
       // abandoned transaction.
-      if (ran instanceof Promise) await watchdog.watch(ran, `Mutator ${m.name} did not finish`);
+      if (ran instanceof Promise) await watchdog.watch(ran, `Mutator ${call.name} did not finish`);
       for (const [k, v] of tx.writes.entries()) writes.set(k, v);
       applied++;
     } catch (error) {
-      errors.push({ id: m.id, error: toWireError(error, "mutator_failed") });
+      errors.push({
+        id: m.id,
+        error: toWireError(error, "mutator_failed", input.limits.maxErrorMessageBytes),
+      });
     }
     last = m.id;
   }

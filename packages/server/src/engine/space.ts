@@ -1,6 +1,6 @@
 import { SyncedStoreError, type Upgrades } from "@synced-store/core";
 import { OrderedMap, downgradeValue, hasDowngrades } from "@synced-store/core/internal";
-import { encodeMessage, type WireMutation } from "@synced-store/core/protocol";
+import type { SnapshotResume, WireMutation } from "@synced-store/core/protocol";
 import { inspectSpace, type InspectedSpace } from "../admin/server-inspection.js";
 import type { Logger } from "../logger.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
@@ -12,9 +12,10 @@ import { processPush, type PendingPush, type PushOutcome } from "./push-group.js
 import { runAction } from "./run-action.js";
 import { DELETED, SpaceState, type ClientState, type WriteLayer } from "./space-state.js";
 import type { StoreRuntime } from "./store-runtime.js";
-import { toWireError, toWireErrorCode, type WireError } from "./wire-error.js";
+import { quoteName, toWireError, toWireErrorCode, type WireError } from "./wire-error.js";
 import { pullResponse } from "./pull-response.js";
-import { RejectionLog, type Rejection } from "./rejection-log.js";
+import { pullResponseFrames } from "./snapshot-frames.js";
+import { RejectionLog, rejectionBounds, type Rejection } from "./rejection-log.js";
 import { admit, type Admission, type AdmissionRequest } from "./admission.js";
 import { migrateSpace, type SpaceMigration } from "./migrate-space.js";
 import type { HostRuntime } from "../runtime/host-runtime.js";
@@ -34,9 +35,6 @@ export interface SpaceEnvironment {
   readonly runtime: HostRuntime;
 }
 
-/** Rejections kept per client in storage (the newest). */
-const REJECTIONS_KEPT = 100;
-
 /** Most mutations committed in one group (one transaction, one version). */
 const MAX_GROUP_MUTATIONS = 5000;
 
@@ -50,7 +48,7 @@ export class Space {
   private readonly state = new SpaceState();
   private readonly connections = new Set<SpaceConnection>();
   /** Recent rejections, replayed to clients that reconnect before they heard of them. */
-  private readonly rejections = new RejectionLog();
+  private readonly rejections: RejectionLog;
   readonly #pokes = new PokeBuffer();
   readonly #pushes: PendingPush[] = [];
   /** How clients of each older version read values, made once per version (see `readableFor`). */
@@ -64,7 +62,9 @@ export class Space {
     readonly id: string,
     readonly store: StoreRuntime,
     private readonly env: SpaceEnvironment,
-  ) {}
+  ) {
+    this.rejections = new RejectionLog(rejectionBounds(env.limits));
+  }
 
   /**
    * Loads the space and returns its head. A new space is created; one whose data is of an older
@@ -210,7 +210,7 @@ export class Space {
           const rows = group.flatMap((p, i) =>
             outcomes[i]!.errors.map((e) => ({ clientId: p.clientId, mutationId: e.id, ...e.error })),
           );
-          if (rows.length > 0) await tx.putRejections(rows, REJECTIONS_KEPT);
+          if (rows.length > 0) await tx.putRejections(version, rows, rejectionBounds(this.env.limits));
         }
         wrote = performance.now();
         return { outcomes, version, writes, clients };
@@ -246,16 +246,32 @@ export class Space {
     return stored.map((row) => ({ id: row.mutationId, error: toWireErrorCode(row.code, row.message) }));
   }
 
-  /** Answers a pull of `conn` from `baseVersion` (a snapshot with `reset` when needed). */
-  pull(conn: SpaceConnection, baseVersion: number): Promise<void> {
+  /**
+   * Answers a pull of `conn` from `baseVersion` (a snapshot with `reset` when needed, in parts
+   * under the frame limit, resumed after `resume.after_key` when the space is still at its version).
+   * All parts go out in this one turn of the queue, so no poke comes between them.
+   */
+  pull(conn: SpaceConnection, baseVersion: number, resume?: SnapshotResume): Promise<void> {
     return this.#run(async () => {
       const message = await this.env.storage.read(this.id, (r) =>
-        pullResponse(r, conn.userId, baseVersion, conn.resetPending, this.#readableFor(conn.schemaVersion)),
+        pullResponse(
+          r,
+          conn.userId,
+          baseVersion,
+          conn.resetPending,
+          this.#readableFor(conn.schemaVersion),
+          resume,
+        ),
       );
       this.env.metrics.pulls++;
       conn.resetPending = false;
       conn.version = Math.max(conn.version, message.max_included_version);
-      conn.sendFrame(encodeMessage(message));
+      const partBytes = Math.floor(this.env.limits.maxFrameBytes / 2);
+      const { frames, snapshotParts } = pullResponseFrames(message, partBytes, (text) =>
+        this.env.runtime.byteLength(text),
+      );
+      this.env.metrics.snapshotParts += snapshotParts;
+      for (const frame of frames) conn.sendFrame(frame);
     });
   }
 
@@ -272,7 +288,7 @@ export class Space {
         this.env.metrics.actionsFailed++;
         return {
           ok: false,
-          error: { code: "unknown_action", message: `Unknown action ${JSON.stringify(name)}` },
+          error: { code: "unknown_action", message: `Unknown action ${quoteName(name)}` },
         };
       }
       try {
@@ -316,7 +332,10 @@ export class Space {
         return { ok: true, result };
       } catch (error) {
         this.env.metrics.actionsFailed++;
-        return { ok: false, error: toWireError(error, "action_failed") };
+        return {
+          ok: false,
+          error: toWireError(error, "action_failed", this.env.limits.maxErrorMessageBytes),
+        };
       }
     });
   }

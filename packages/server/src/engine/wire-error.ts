@@ -1,5 +1,7 @@
 import { SyncedStoreError } from "@synced-store/core";
 import { type WireErrorCode, wireErrorCode } from "@synced-store/core/protocol";
+import { cutText } from "../util/cut-text.js";
+import { defaultLimits } from "./limits.js";
 
 /** A write over a size limit. */
 export class LimitError extends Error {
@@ -21,9 +23,19 @@ export interface WireError {
 /**
  * Turns anything a mutator or an action threw into a wire error. Our typed errors keep their
  * code; anything else becomes `fallback` with the thrown message (the app's own words, meant for
- * the user who caused it: it goes to the originating client only).
+ * the user who caused it: it goes to the originating client only). The message is cut to
+ * `maxMessageBytes`: it may echo a client's input of any size, and it is kept for replay.
  */
-export function toWireError(error: unknown, fallback: "mutator_failed" | "action_failed"): WireError {
+export function toWireError(
+  error: unknown,
+  fallback: "mutator_failed" | "action_failed",
+  maxMessageBytes = defaultLimits.maxErrorMessageBytes,
+): WireError {
+  const { code, message } = uncutWireError(error, fallback);
+  return { code, message: cutText(message, maxMessageBytes) };
+}
+
+function uncutWireError(error: unknown, fallback: "mutator_failed" | "action_failed"): WireError {
   if (error instanceof LimitError) return { code: error.code, message: error.message };
   if (error instanceof SyncedStoreError) {
     const parsed = wireErrorCode.safeParse(error.code);
@@ -37,4 +49,12 @@ export function toWireError(error: unknown, fallback: "mutator_failed" | "action
 export function toWireErrorCode(code: string, message: string): WireError {
   const parsed = wireErrorCode.safeParse(code);
   return { code: parsed.success ? parsed.data : "mutator_failed", message };
+}
+
+/** Longest name quoted in an error message, in UTF-8 bytes (names come from clients). */
+const QUOTED_NAME_BYTES = 128;
+
+/** A mutator or action name as error messages quote it: JSON-quoted, cut to 128 bytes. */
+export function quoteName(name: string): string {
+  return JSON.stringify(cutText(name, QUOTED_NAME_BYTES));
 }

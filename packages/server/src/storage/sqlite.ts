@@ -7,6 +7,7 @@ import type {
   KeyChange,
   KeyRow,
   KeyWrite,
+  RejectionBounds,
   RejectionRow,
   SpaceHead,
   Storage,
@@ -45,7 +46,7 @@ CREATE TABLE IF NOT EXISTS clients (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rejections (
   space TEXT NOT NULL, client_id TEXT NOT NULL, mutation_id INTEGER NOT NULL,
-  code TEXT NOT NULL, message TEXT NOT NULL,
+  code TEXT NOT NULL, message TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (space, client_id, mutation_id)
 ) WITHOUT ROWID;
 `;
@@ -91,6 +92,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   db.pragma("cache_size = -65536");
   db.exec(SCHEMA);
   addSchemaVersionColumn(db);
+  addRejectionVersionColumn(db);
   const statements = prepare(db);
   const committer = new GroupCommitter(db);
   let closed = false;
@@ -157,12 +159,34 @@ function prepare(db: Database.Database) {
     rejections: db.prepare<[string, string, number], RejectionRecord>(
       "SELECT mutation_id, code, message FROM rejections WHERE space = ? AND client_id = ? AND mutation_id > ? ORDER BY mutation_id",
     ),
-    putRejection: db.prepare<[string, string, number, string, string]>(
-      "INSERT OR REPLACE INTO rejections (space, client_id, mutation_id, code, message) VALUES (?, ?, ?, ?, ?)",
+    putRejection: db.prepare<[string, string, number, string, string, number]>(
+      "INSERT OR REPLACE INTO rejections (space, client_id, mutation_id, code, message, version) VALUES (?, ?, ?, ?, ?, ?)",
     ),
-    pruneRejections: db.prepare<[string, string, string, string, number]>(
-      "DELETE FROM rejections WHERE space = ? AND client_id = ? AND mutation_id < " +
-        "(SELECT MIN(mutation_id) FROM (SELECT mutation_id FROM rejections WHERE space = ? AND client_id = ? ORDER BY mutation_id DESC LIMIT ?))",
+    // Running counts and byte sums, newest first, per client and over the space; rows past any
+    // bound go. Bytes as `rejectionBytes` counts them (CAST AS BLOB: length in UTF-8 bytes).
+    pruneRejections: db.prepare<{
+      space: string;
+      perClient: number;
+      perClientBytes: number;
+      perSpace: number;
+      perSpaceBytes: number;
+    }>(
+      `DELETE FROM rejections WHERE space = $space AND (client_id, mutation_id) IN (
+        SELECT client_id, mutation_id FROM (
+          SELECT client_id, mutation_id,
+            ROW_NUMBER() OVER c AS client_n, SUM(b) OVER c AS client_bytes,
+            ROW_NUMBER() OVER s AS space_n, SUM(b) OVER s AS space_bytes
+          FROM (
+            SELECT client_id, mutation_id, version, length(CAST(client_id AS BLOB)) +
+              length(CAST(code AS BLOB)) + length(CAST(message AS BLOB)) + 16 AS b
+            FROM rejections WHERE space = $space
+          )
+          WINDOW c AS (PARTITION BY client_id ORDER BY mutation_id DESC),
+            s AS (ORDER BY version DESC, client_id, mutation_id DESC)
+        )
+        WHERE client_n > $perClient OR client_bytes > $perClientBytes
+          OR space_n > $perSpace OR space_bytes > $perSpaceBytes
+      )`,
     ),
     putClient: db.prepare<[string, string, string, number, number]>(
       "INSERT OR REPLACE INTO clients (space, client_id, user_id, last_mutation_id, version) VALUES (?, ?, ?, ?, ?)",
@@ -243,14 +267,16 @@ class SqliteTransaction implements StorageTransaction {
     );
   }
 
-  async putRejections(rows: readonly RejectionRow[], keepPerClient: number): Promise<void> {
+  async putRejections(
+    version: number,
+    rows: readonly RejectionRow[],
+    bounds: RejectionBounds,
+  ): Promise<void> {
     await this.head();
-    const clients = new Set<string>();
     for (const r of rows) {
-      this.s.putRejection.run(this.space, r.clientId, r.mutationId, r.code, r.message);
-      clients.add(r.clientId);
+      this.s.putRejection.run(this.space, r.clientId, r.mutationId, r.code, r.message, version);
     }
-    for (const c of clients) this.s.pruneRejections.run(this.space, c, this.space, c, keepPerClient);
+    this.s.pruneRejections.run({ space: this.space, ...bounds });
   }
 
   async putKeys(version: number, writes: readonly KeyWrite[]): Promise<void> {
@@ -314,6 +340,14 @@ function spaceIds(s: Statements, prefix: string): string[] {
 }
 
 /** Files written before spaces had a schema version get the column (their data is version 1). */
+/** Files made before rejections were collected per space lack the version that orders them. */
+function addRejectionVersionColumn(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('rejections')").all();
+  if (!columns.some((c) => c.name === "version")) {
+    db.exec("ALTER TABLE rejections ADD COLUMN version INTEGER NOT NULL DEFAULT 0");
+  }
+}
+
 function addSchemaVersionColumn(db: Database.Database): void {
   const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('spaces')").all();
   if (!columns.some((c) => c.name === "schema_version")) {

@@ -264,11 +264,19 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
         code: "mutator_failed",
         message: `m${mutationId}`,
       });
-      await storage.transact("s/1", (tx) => tx.putRejections!([row("c1", 1), row("c1", 2), row("c2", 5)], 2));
-      await storage.transact("s/1", (tx) => tx.putRejections!([row("c1", 3)], 2));
+      const keep = (perClient: number) => ({
+        perClient,
+        perClientBytes: 1_000_000,
+        perSpace: 1_000_000,
+        perSpaceBytes: 1_000_000,
+      });
+      await storage.transact("s/1", (tx) =>
+        tx.putRejections!(1, [row("c1", 1), row("c1", 2), row("c2", 5)], keep(2)),
+      );
+      await storage.transact("s/1", (tx) => tx.putRejections!(2, [row("c1", 3)], keep(2)));
       await expect(
         storage.transact("s/1", async (tx) => {
-          await tx.putRejections!([row("c1", 4)], 2);
+          await tx.putRejections!(3, [row("c1", 4)], keep(2));
           throw new Error("rolled back");
         }),
       ).rejects.toThrow("rolled back");
@@ -279,6 +287,46 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
         expect(await r.rejections!("c3", 0)).toEqual([]);
       });
       expect(await storage.read("s/2", (r) => r.rejections!("c1", 0))).toEqual([]);
+    });
+
+    it("collects stored rejections past the per-client and per-space bounds in counts and bytes", async () => {
+      const supported = await storage.transact("s/1", (tx) =>
+        Promise.resolve(tx.putRejections !== undefined),
+      );
+      if (!supported) return;
+      const row = (clientId: string, mutationId: number, message = "m") => ({
+        clientId,
+        mutationId,
+        code: "mutator_failed",
+        message,
+      });
+      const bounds = { perClient: 100, perClientBytes: 10_000, perSpace: 3, perSpaceBytes: 10_000 };
+      for (let v = 1; v <= 4; v++) {
+        await storage.transact("s/1", (tx) => tx.putRejections!(v, [row(`c${v}`, 1)], bounds));
+      }
+      // Over the space's count: the oldest version's client goes first.
+      await storage.read("s/1", async (r) => {
+        expect(await r.rejections!("c1", 0)).toEqual([]);
+        for (const c of ["c2", "c3", "c4"]) expect(await r.rejections!(c, 0)).toEqual([row(c, 1)]);
+      });
+      // Bytes: one 900-byte message of c5 (with "é", 2 bytes each) leaves room for nothing older.
+      const big = "é".repeat(450);
+      await storage.transact("s/1", (tx) =>
+        tx.putRejections!(5, [row("c5", 1, big)], { ...bounds, perSpaceBytes: 960 }),
+      );
+      await storage.read("s/1", async (r) => {
+        expect(await r.rejections!("c5", 0)).toEqual([row("c5", 1, big)]);
+        for (const c of ["c2", "c3", "c4"]) expect(await r.rejections!(c, 0)).toEqual([]);
+      });
+      // Per client in bytes: two 32-byte rows fit in 70 bytes; the third pushes out the first.
+      const perClientBytes = { ...bounds, perSpace: 100, perClientBytes: 70 };
+      await storage.transact("s/2", (tx) =>
+        tx.putRejections!(1, [row("c", 1, "x"), row("c", 2, "x"), row("c", 3, "x")], perClientBytes),
+      );
+      expect(await storage.read("s/2", (r) => r.rejections!("c", 0))).toEqual([
+        row("c", 2, "x"),
+        row("c", 3, "x"),
+      ]);
     });
   });
 }

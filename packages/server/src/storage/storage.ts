@@ -64,6 +64,14 @@ export interface ClientRow {
   readonly version: number;
 }
 
+/** How many rejections, and how many bytes of them, a space keeps. */
+export interface RejectionBounds {
+  readonly perClient: number;
+  readonly perClientBytes: number;
+  readonly perSpace: number;
+  readonly perSpaceBytes: number;
+}
+
 /** A rejected mutation, kept so its client learns the reason even after a reconnect elsewhere. */
 export interface RejectionRow {
   readonly clientId: string;
@@ -144,10 +152,12 @@ export interface StorageTransaction extends StorageReader {
    */
   collectTombstones(horizon: number): Promise<void>;
   /**
-   * Optional (with `StorageReader.rejections`). Stores rejections, keeping only the newest
-   * `keepPerClient` of each client.
+   * Optional (with `StorageReader.rejections`). Stores rejections of the batch committed as
+   * `version`, then collects the oldest until each client and the space are within `bounds`, in
+   * counts and in bytes (counted as `rejectionBytes` does): a client's oldest first (by mutation
+   * id), across clients those of the oldest versions first.
    */
-  putRejections?(rows: readonly RejectionRow[], keepPerClient: number): Promise<void>;
+  putRejections?(version: number, rows: readonly RejectionRow[], bounds: RejectionBounds): Promise<void>;
 }
 
 /**
