@@ -52,7 +52,7 @@ export default defineConfig({
           name: "apps",
           root: "apps",
           environment: "node",
-          include: ["*/src/**/*.test.{ts,tsx}", "*/server/**/*.test.ts"],
+          include: ["*/src/**/*.test.{ts,tsx}", "*/server/**/*.test.ts", "*/evolution/**/*.test.ts"],
         },
       },
       {

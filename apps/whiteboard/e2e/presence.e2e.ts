@@ -110,6 +110,47 @@ describe("whiteboard presence in Chromium: cursors, avatars, who edits which not
     await marker.waitFor({ ...WAIT, state: "detached" });
   });
 
+  it("shows a note's text to the others while it is typed, before it is saved", async () => {
+    const note = await create(ada.page, "Sticky note");
+    await converged(ada.page, bob.page);
+    await ada.page.locator(`[data-id="${note}"]`).dblclick();
+    const pushesBefore = ada.frames.sent.filter((f) => f.includes('"type":"push"')).length;
+    await ada.page.getByLabel("Note text").fill("Agenda: budget");
+    const draft = bob.page.locator(`[data-testid=remote-draft][data-note="${note}"]`);
+    await expect.poll(() => draft.textContent(), WAIT).toBe("Agenda: budget");
+    const marker = bob.page.locator(`[data-testid=remote-editing][data-note="${note}"]`);
+    expect(await marker.textContent()).toBe("ada typing…");
+    // Typed, not saved: presence only; the note's own text is unchanged for bob and the server.
+    expect(ada.frames.sent.filter((f) => f.includes('"type":"push"')).length).toBe(pushesBefore);
+    expect(await bob.page.locator(`[data-id="${note}"]`).textContent()).toBe("Note");
+
+    await ada.page.getByLabel("Note text").press("Enter");
+    await draft.waitFor({ ...WAIT, state: "detached" });
+    await expect
+      .poll(() => bob.page.locator(`[data-id="${note}"]`).textContent(), WAIT)
+      .toBe("Agenda: budget");
+  });
+
+  it("scrolls a note's long text instead of cutting it off, for both users", async () => {
+    const note = await create(bob.page, "Sticky note");
+    await bob.page.locator(`[data-id="${note}"]`).dblclick();
+    const long = Array.from({ length: 14 }, (_, i) => `item ${i + 1}`).join("\n");
+    await bob.page.getByLabel("Note text").fill(long);
+    await bob.page.getByLabel("Note text").press("Enter");
+    const text = ada.page.locator(`[data-id="${note}"] [data-testid=sticky-text]`);
+    await expect.poll(() => text.textContent(), WAIT).toBe(long);
+    const overflow = () =>
+      text.evaluate((el) => ({ scrolls: el.scrollHeight > el.clientHeight, top: el.scrollTop }));
+    expect(await overflow()).toEqual({ scrolls: true, top: 0 });
+    // The wheel over the note scrolls its text, not the board.
+    const viewBefore = await ada.page.getByTestId("canvas").getAttribute("data-view");
+    const box = (await text.boundingBox())!;
+    await ada.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await ada.page.mouse.wheel(0, 200);
+    await expect.poll(async () => (await overflow()).top, WAIT).toBeGreaterThan(0);
+    expect(await ada.page.getByTestId("canvas").getAttribute("data-view")).toBe(viewBefore);
+  });
+
   it("saves a screenshot with two users active", async () => {
     // Everything it shows it sets up itself: it runs alone as well (`-t screenshot`).
     await create(bob.page, "Ellipse");
@@ -118,17 +159,17 @@ describe("whiteboard presence in Chromium: cursors, avatars, who edits which not
     await converged(ada.page, bob.page);
     await bob.page.bringToFront();
     await bob.page.locator(`[data-id="${note}"]`).dblclick();
-    await bob.page.getByLabel("Note text").waitFor(WAIT);
+    await bob.page.getByLabel("Note text").fill("Plan for Friday: demo");
     await pointAt(bob, 620, 260);
     await ada.page.bringToFront();
     await pointAt(ada, 420, 420);
     await cursorOf(ada.page, "bob").waitFor(WAIT);
     await cursorOf(bob.page, "ada").waitFor(WAIT);
-    await ada.page.locator(`[data-testid=remote-editing][data-note="${note}"]`).waitFor(WAIT);
+    await ada.page.locator(`[data-testid=remote-draft][data-note="${note}"]`).waitFor(WAIT);
     await mkdir(screenshotDir, { recursive: true });
     await browser.screenshotSideBySide(
       [
-        { page: ada.page, caption: "ada, with bob's cursor and the note he is editing" },
+        { page: ada.page, caption: "ada, with bob's cursor and the note he is typing" },
         { page: bob.page, caption: "bob, editing a note, with ada's cursor" },
       ],
       join(screenshotDir, "whiteboard.png"),

@@ -5,3 +5,4 @@ export { attach, listen, type ListenOptions, type RunningServer } from "./node/l
 export { attachWebSocket, type WebSocketOptions } from "./node/ws-adapter.js";
 export { createHttpHandler, type HttpHandlerOptions } from "./node/http-adapter.js";
 export { createAdminHandler, type AdminHandlerOptions } from "./node/admin-handler.js";
+export { cacheControlFor, createStaticHandler, type StaticHandlerOptions } from "./node/static-handler.js";

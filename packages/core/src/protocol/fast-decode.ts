@@ -76,8 +76,12 @@ export function fastPushMessage(value: unknown): PushMessage | undefined {
 
 /** A `poke` or `pull_response` as `serverMessage` would parse it, or undefined (use the schema). */
 export function fastPokeMessage(value: unknown): PokeMessage | PullResponseMessage | undefined {
-  if (!isObject(value) || keyCount(value) !== 5) return undefined;
-  const { type, min_included_version: min, max_included_version: max } = value;
+  if (!isObject(value)) return undefined;
+  const { type, min_included_version: min, max_included_version: max, more } = value;
+  // `more` marks the parts of a snapshot; only pull responses carry it.
+  const hasMore = Object.hasOwn(value, "more");
+  if (hasMore && (type !== "pull_response" || typeof more !== "boolean")) return undefined;
+  if (keyCount(value) !== (hasMore ? 6 : 5)) return undefined;
   if ((type !== "poke" && type !== "pull_response") || !isCount(min) || !isCount(max)) return undefined;
   const patches = mapAll(value.patches, patch);
   if (patches === undefined) return undefined;
@@ -89,6 +93,7 @@ export function fastPokeMessage(value: unknown): PokeMessage | PullResponseMessa
     max_included_version: max,
     patches,
     client_id_to_last_mutation_id: ids,
+    ...(hasMore ? { more: more as boolean } : {}),
   };
 }
 

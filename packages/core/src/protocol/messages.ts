@@ -46,10 +46,18 @@ export const pushMessage = z.object({
   client_id: z.string(),
   mutations: z.array(wireMutation),
 });
+/** Where a cut snapshot left off: the rest of the snapshot at `version`, after `after_key`. */
+export const snapshotResume = z.object({
+  version: z.number().int().nonnegative(),
+  after_key: z.string(),
+});
+export type SnapshotResume = z.infer<typeof snapshotResume>;
 export const pullMessage = z.object({
   type: z.literal("pull"),
   client_id: z.string(),
   base_version: z.number().int().nonnegative(),
+  /** Resume a snapshot a cut connection interrupted (see docs/PROTOCOL.md, "Snapshots"). */
+  snapshot_resume: snapshotResume.optional(),
 });
 export const actionMessage = z.object({
   type: z.literal("action"),
@@ -103,6 +111,7 @@ export const wireErrorCode = z.enum([
   "frame_too_large",
   "not_connected",
   "already_connected",
+  "handshake_timeout",
   "unauthenticated",
   "unauthorized",
   "unknown_space",
@@ -142,7 +151,12 @@ const pokeBody = {
     .transform((v) => readLastMutationIds(v)!),
 };
 export const pokeMessage = z.object({ type: z.literal("poke"), ...pokeBody });
-export const pullResponseMessage = z.object({ type: z.literal("pull_response"), ...pokeBody });
+export const pullResponseMessage = z.object({
+  type: z.literal("pull_response"),
+  ...pokeBody,
+  /** A snapshot sent in parts: `true` on every part but the last; the client applies them as one. */
+  more: z.boolean().optional(),
+});
 export const mutationErrorMessage = z.object({
   type: z.literal("mutation_error"),
   client_id: z.string(),

@@ -1,22 +1,27 @@
-import type { PokeMessage, PullResponseMessage } from "../protocol/messages.js";
+import type { PokeMessage, PullResponseMessage, SnapshotResume } from "../protocol/messages.js";
 import type { SyncTarget } from "../store/server-update.js";
+import { SnapshotAssembler } from "./snapshot-assembler.js";
 
 /** Options of `CatchUp`. */
 export interface CatchUpOptions {
   readonly target: SyncTarget;
-  /** Sends a pull on the current connection; false when there is none ready. */
-  readonly sendPull: (baseVersion: number) => boolean;
+  /**
+   * Sends a pull on the current connection (resuming a snapshot cut short, when `resume` is
+   * given); false when there is none ready.
+   */
+  readonly sendPull: (baseVersion: number, resume: SnapshotResume | undefined) => boolean;
 }
 
 /**
  * Applies pokes and pull responses to the store and pulls when it falls behind: on a poke that
  * skips versions, and again after a pull if pokes announced more than it returned. At most one
- * pull is in flight.
+ * pull is in flight. A snapshot sent in parts is collected and applied whole.
  */
 export class CatchUp {
   private pulling = false;
   /** Highest version the server has announced; above `baseVersion` means we are behind. */
   private serverVersion = 0;
+  private readonly snapshot = new SnapshotAssembler();
 
   constructor(private readonly options: CatchUpOptions) {}
 
@@ -39,13 +44,19 @@ export class CatchUp {
   /** Pulls from `baseVersion` (the store's by default) unless a pull is already in flight. */
   pull(baseVersion = this.options.target.baseVersion()): void {
     if (this.pulling) return;
-    this.pulling = this.options.sendPull(baseVersion);
+    const resume = this.snapshot.resumeFrom(this.options.target.historyId());
+    this.pulling = this.options.sendPull(baseVersion, resume);
   }
 
   /** Applies a poke or pull response, then pulls if the store is still behind. */
-  async apply(message: PokeMessage | PullResponseMessage): Promise<void> {
+  async apply(received: PokeMessage | PullResponseMessage): Promise<void> {
     const { target } = this.options;
-    if (message.type === "pull_response") this.pulling = false;
+    let message: PokeMessage | PullResponseMessage | undefined = received;
+    if (received.type === "pull_response") {
+      if (received.more !== true) this.pulling = false;
+      message = this.snapshot.accept(received, target.historyId());
+      if (message === undefined) return;
+    }
     this.serverVersion = Math.max(this.serverVersion, message.max_included_version);
     const before = target.baseVersion();
     const lastMutationId = message.client_id_to_last_mutation_id[target.clientId];

@@ -12,7 +12,7 @@ import type { WireErrorCode } from "../protocol/messages.js";
 export type ServerErrorAction = "fatal" | "reconnect" | "repush" | "wait" | "report";
 
 const FATAL: ReadonlySet<WireErrorCode> = new Set(["update_needed", "unauthorized", "unknown_space"]);
-const RECONNECT: ReadonlySet<WireErrorCode> = new Set(["internal", "not_connected"]);
+const RECONNECT: ReadonlySet<WireErrorCode> = new Set(["internal", "not_connected", "handshake_timeout"]);
 
 /**
  * The action for `code`. `unauthenticated` is fatal only with a fixed token: with an auth

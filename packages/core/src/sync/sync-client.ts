@@ -105,9 +105,14 @@ export class SyncClient {
     });
     this.catchUp = new CatchUp({
       target: this.target,
-      sendPull: (baseVersion) => {
+      sendPull: (baseVersion, resume) => {
         if (this.conn?.phase !== "ready") return false;
-        this.send({ type: "pull", client_id: this.target.clientId, base_version: baseVersion });
+        this.send({
+          type: "pull",
+          client_id: this.target.clientId,
+          base_version: baseVersion,
+          ...(resume === undefined ? {} : { snapshot_resume: resume }),
+        });
         return true;
       },
     });

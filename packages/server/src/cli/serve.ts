@@ -9,6 +9,7 @@ import { loadDefinition } from "./load-definition.js";
 import { openBackend } from "./open-backend.js";
 import type { Bus } from "../bus/bus.js";
 import { MIN_ADMIN_TOKEN_LENGTH } from "../node/admin-token.js";
+import { createStaticHandler } from "../node/static-handler.js";
 
 /** Usage text of `synced-store serve`. */
 export const SERVE_USAGE = `Usage: synced-store serve <definition module> [options]
@@ -18,6 +19,8 @@ Options:
   --host <addr>       Address to bind (default 127.0.0.1)
   --path <path>       WebSocket path, HTTP endpoints under it (default /sync)
   --db <file>         SQLite database file (default: in memory, lost on exit)
+  --static <dir>      Also serve this built app (e.g. apps/todo/dist) on the same port: its
+                      files, index.html for other page paths, hashed assets cached for a year
   --database-url <u>  PostgreSQL (postgres://user@host:port/db) shared by several server
                       processes, which tell each other of commits by LISTEN/NOTIFY
   --redis-url <u>     With --database-url: Redis pub/sub (redis://host:port) as that bus
@@ -36,6 +39,8 @@ export interface ServeArgs {
   readonly host: string;
   readonly path: string;
   readonly db: string | undefined;
+  /** A built app to serve beside the sync endpoints; undefined serves none. */
+  readonly staticDir: string | undefined;
   readonly synchronous: "FULL" | "NORMAL";
   readonly logLevel: "debug" | "info" | "warn" | "error";
   /** The admin endpoint's secret; undefined keeps it off. */
@@ -58,6 +63,7 @@ export function parseServeArgs(
       host: { type: "string" },
       path: { type: "string" },
       db: { type: "string" },
+      static: { type: "string" },
       sync: { type: "string" },
       "log-level": { type: "string" },
       "admin-token": { type: "string" },
@@ -88,6 +94,7 @@ export function parseServeArgs(
     host: typeof values.host === "string" ? values.host : "127.0.0.1",
     path: typeof values.path === "string" ? values.path : "/sync",
     db: typeof values.db === "string" ? values.db : undefined,
+    staticDir: typeof values.static === "string" ? values.static : undefined,
     synchronous: sync,
     logLevel: level as ServeArgs["logLevel"],
     adminToken,
@@ -135,12 +142,20 @@ export async function serve(
       await definition.onDisconnect?.(info);
     },
   });
-  const running = await listen(server, { port: args.port, host: args.host, path: args.path });
+  const running = await listen(server, {
+    port: args.port,
+    host: args.host,
+    path: args.path,
+    ...(args.staticDir === undefined
+      ? {}
+      : { fallback: createStaticHandler({ root: args.staticDir, syncPath: args.path }) }),
+  });
   logger.info("listening", {
     url: running.url,
     port: running.port,
     stores: definition.stores.map((s) => s.name),
     db: args.db ?? null,
+    static: args.staticDir ?? null,
     admin: args.adminToken === undefined ? null : `http://${args.host}:${running.port}/admin`,
   });
   return { server, running, ...(bus ? { bus } : {}) };

@@ -7,6 +7,8 @@ export const CloseCode = {
   unauthenticated: 4401,
   unauthorized: 4403,
   unknownSpace: 4404,
+  /** No `connect` completed within `handshakeTimeoutMs` of opening. */
+  handshakeTimeout: 4408,
   /** The client runs a version of the app the server no longer serves (or not yet). */
   versionMismatch: 4426,
 } as const;

@@ -71,6 +71,21 @@ export function connect(
   const polling = request.transport === "http";
   const transport = request.transport ?? "websocket";
   env.metrics.connectionOpened(transport);
+  // A peer that opens and never completes its handshake would hold its socket forever.
+  let handshakeTimer: ReturnType<typeof setTimeout> | undefined = setTimeout(() => {
+    handshakeTimer = undefined;
+    if (phase === "new" || phase === "handshaking") {
+      fail(
+        "handshake_timeout",
+        `No connect completed within ${env.limits.handshakeTimeoutMs} ms of opening`,
+        CloseCode.handshakeTimeout,
+      );
+    }
+  }, env.limits.handshakeTimeoutMs);
+  const stopHandshakeTimer = () => {
+    if (handshakeTimer !== undefined) clearTimeout(handshakeTimer);
+    handshakeTimer = undefined;
+  };
 
   const sendMessage = (message: ServerMessage) => {
     if (phase !== "closed") send(encodeMessage(message));
@@ -107,7 +122,7 @@ export function connect(
       case "pull":
         if (message.client_id !== info.clientId)
           return fail("bad_message", "client_id differs from connect's");
-        return space.pull(conn, message.base_version);
+        return space.pull(conn, message.base_version, message.snapshot_resume);
       case "action":
         return onAction(space, info, message);
       case "presence":
@@ -141,6 +156,7 @@ export function connect(
     };
     conn = self;
     phase = "ready";
+    stopHandshakeTimer();
     sendMessage(result.connected);
     // Rejections the client may have missed (it disconnected before their mutation_error).
     for (const { id, error } of result.missed) {
@@ -265,6 +281,7 @@ export function connect(
       if (phase === "closed") return;
       const wasReady = phase === "ready";
       phase = "closed";
+      stopHandshakeTimer();
       env.metrics.connectionClosed(transport);
       if (conn !== undefined) space?.detach(conn);
       if (conn !== undefined && info !== undefined) {

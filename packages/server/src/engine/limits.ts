@@ -32,6 +32,18 @@ export interface Limits {
    * message of any size) is cut and ends with "…". @default 1024
    */
   readonly maxErrorMessageBytes: number;
+  /**
+   * Deepest nesting of arrays and objects in an HTTP body; a deeper one gets 400 `bad_message`
+   * before it is parsed (the adapter re-encodes the messages it carries, recursively).
+   * WebSocket frames are parsed once and need no such bound. @default 100
+   */
+  readonly maxJsonDepth: number;
+  /**
+   * A connection that has not completed its handshake (sent `connect` and been admitted) this
+   * long after it opened is closed with `handshake_timeout`; so is a TCP connection that sends no
+   * HTTP request or upgrade in that time. @default 10000
+   */
+  readonly handshakeTimeoutMs: number;
   /** Rejections kept per client for replay on reconnect (in memory and in storage), newest first. @default 100 */
   readonly rejectionsPerClient: number;
   /** The same in bytes (client id, code and message in UTF-8, plus 16 per rejection). @default 65_536 */
@@ -55,6 +67,8 @@ export const defaultLimits: Limits = {
   maxPresenceBytes: 4096,
   maxPresencePerSpace: 1000,
   maxErrorMessageBytes: 1024,
+  maxJsonDepth: 100,
+  handshakeTimeoutMs: 10_000,
   rejectionsPerClient: 100,
   rejectionBytesPerClient: 65_536,
   rejectionsPerSpace: 1000,

@@ -1,6 +1,6 @@
 import { SyncedStoreError, type Upgrades } from "@synced-store/core";
 import { downgradeValue, hasDowngrades } from "@synced-store/core/internal";
-import { encodeMessage, type WireMutation } from "@synced-store/core/protocol";
+import type { SnapshotResume, WireMutation } from "@synced-store/core/protocol";
 import { inspectSpace, type InspectedSpace } from "../admin/server-inspection.js";
 import type { Logger } from "../logger.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
@@ -14,6 +14,7 @@ import { DELETED, SpaceState, type ClientState, type WriteLayer } from "./space-
 import type { StoreRuntime } from "./store-runtime.js";
 import { quoteName, toWireError, toWireErrorCode, type WireError } from "./wire-error.js";
 import { pullResponse } from "./pull-response.js";
+import { pullResponseFrames } from "./snapshot-frames.js";
 import { RejectionLog, rejectionBounds, type Rejection } from "./rejection-log.js";
 import { admit, type Admission, type AdmissionRequest } from "./admission.js";
 import { migrateSpace, type SpaceMigration } from "./migrate-space.js";
@@ -245,16 +246,32 @@ export class Space {
     return stored.map((row) => ({ id: row.mutationId, error: toWireErrorCode(row.code, row.message) }));
   }
 
-  /** Answers a pull of `conn` from `baseVersion` (a snapshot with `reset` when needed). */
-  pull(conn: SpaceConnection, baseVersion: number): Promise<void> {
+  /**
+   * Answers a pull of `conn` from `baseVersion` (a snapshot with `reset` when needed, in parts
+   * under the frame limit, resumed after `resume.after_key` when the space is still at its version).
+   * All parts go out in this one turn of the queue, so no poke comes between them.
+   */
+  pull(conn: SpaceConnection, baseVersion: number, resume?: SnapshotResume): Promise<void> {
     return this.#run(async () => {
       const message = await this.env.storage.read(this.id, (r) =>
-        pullResponse(r, conn.userId, baseVersion, conn.resetPending, this.#readableFor(conn.schemaVersion)),
+        pullResponse(
+          r,
+          conn.userId,
+          baseVersion,
+          conn.resetPending,
+          this.#readableFor(conn.schemaVersion),
+          resume,
+        ),
       );
       this.env.metrics.pulls++;
       conn.resetPending = false;
       conn.version = Math.max(conn.version, message.max_included_version);
-      conn.sendFrame(encodeMessage(message));
+      const partBytes = Math.floor(this.env.limits.maxFrameBytes / 2);
+      const { frames, snapshotParts } = pullResponseFrames(message, partBytes, (text) =>
+        this.env.runtime.byteLength(text),
+      );
+      this.env.metrics.snapshotParts += snapshotParts;
+      for (const frame of frames) conn.sendFrame(frame);
     });
   }
 

@@ -19,6 +19,8 @@ export class ServerMetrics {
   mutationsRejected = 0;
   mutationsSkipped = 0;
   pulls = 0;
+  /** Frames of snapshots sent in parts (one per part; a snapshot that fits one frame counts 1). */
+  snapshotParts = 0;
   actions = 0;
   actionsFailed = 0;
   protocolErrors = 0;
@@ -142,6 +144,12 @@ export class ServerMetrics {
     );
     metric("synced_store_commits_total", "counter", "Batches committed.", this.commits);
     metric("synced_store_pulls_total", "counter", "Pulls answered.", this.pulls);
+    metric(
+      "synced_store_snapshot_chunks_total",
+      "counter",
+      "Snapshot frames sent (a snapshot over half the frame limit goes out in several).",
+      this.snapshotParts,
+    );
     metric("synced_store_actions_total", "counter", "Actions run.", this.actions);
     metric("synced_store_actions_failed_total", "counter", "Actions that failed.", this.actionsFailed);
     metric("synced_store_protocol_errors_total", "counter", "Protocol errors sent.", this.protocolErrors);

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { WireErrorCode } from "@synced-store/core/protocol";
 import type { SyncServer } from "../sync-server.js";
+import { nestsDeeperThan } from "../util/json-depth.js";
 import { pathOf, requestInfo } from "./request-info.js";
 
 /** Options of `createHttpHandler`. */
@@ -26,32 +28,48 @@ export function createHttpHandler(server: SyncServer, options: HttpHandlerOption
       // A browser or curl opening the endpoint: say what it is instead of falling through to the
       // app's pages.
       res.setHeader("upgrade", "websocket");
-      return reply(res, 426, {
-        error: `This is the Synced-Store sync endpoint: open a WebSocket to ${prefix}, or POST to ${prefix}/connect, /push, /pull, /action or /presence`,
-      });
+      return reply(
+        res,
+        426,
+        "bad_message",
+        `This is the Synced-Store sync endpoint: open a WebSocket to ${prefix}, or POST to ${prefix}/connect, /push, /pull, /action or /presence`,
+      );
     }
     if (!path.startsWith(prefix + "/")) return false;
     const kind = path.slice(prefix.length + 1);
     if (!KINDS.has(kind)) return false;
-    if (req.method !== "POST") return reply(res, 405, { error: "Use POST" });
+    if (req.method !== "POST") return reply(res, 405, "bad_message", "Use POST");
     const body = await readBody(req, maxBody);
     if (body === undefined) {
       res.setHeader("connection", "close");
-      return reply(res, 413, { error: `Body over ${maxBody} bytes` });
+      return reply(res, 413, "frame_too_large", `Body over ${maxBody} bytes`);
+    }
+    // Before parsing: deep nesting would overflow the stack of what runs after `JSON.parse`.
+    const { maxJsonDepth } = server.limits;
+    if (nestsDeeperThan(body, maxJsonDepth)) {
+      return reply(
+        res,
+        400,
+        "bad_message",
+        `Bodies may nest arrays and objects at most ${maxJsonDepth} deep`,
+      );
     }
     server.metrics.bytesIn.add({ transport: "http" }, Buffer.byteLength(body));
     let parsed: { connect?: unknown; message?: unknown };
     try {
       parsed = JSON.parse(body) as { connect?: unknown; message?: unknown };
     } catch {
-      return reply(res, 400, { error: "Malformed JSON body" });
+      return reply(res, 400, "bad_message", "Malformed JSON body");
     }
     if (typeof parsed !== "object" || parsed === null || parsed.connect === undefined) {
-      return reply(res, 400, { error: 'Body must be { "connect": …, "message"?: … }' });
+      return reply(res, 400, "bad_message", 'Body must be { "connect": …, "message"?: … }');
     }
     const message = parsed.message as { type?: unknown } | undefined;
+    if (kind === "connect" && message !== undefined) {
+      return reply(res, 400, "bad_message", `POST ${prefix}/connect carries no "message"`);
+    }
     if (kind !== "connect" && (typeof message !== "object" || message === null || message.type !== kind)) {
-      return reply(res, 400, { error: `POST ${prefix}/${kind} carries a "${kind}" message` });
+      return reply(res, 400, "bad_message", `POST ${prefix}/${kind} carries a "${kind}" message`);
     }
     const frames: string[] = [];
     let closed = false;
@@ -78,9 +96,10 @@ export function createHttpHandler(server: SyncServer, options: HttpHandlerOption
   };
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): true {
+/** A refused request: `{ "error": message, "code": <wire error code> }`. */
+function reply(res: ServerResponse, status: number, code: WireErrorCode, message: string): true {
   res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
+  res.end(JSON.stringify({ error: message, code }));
   return true;
 }
 

@@ -5,6 +5,7 @@ import { createAdminHandler } from "./admin-handler.js";
 import { watchEventLoopLag } from "./event-loop-lag.js";
 import { createHttpHandler } from "./http-adapter.js";
 import { pathOf } from "./request-info.js";
+import { enforceRequestDeadline } from "./request-deadline.js";
 import { attachWebSocket, type WebSocketOptions } from "./ws-adapter.js";
 
 /** Options of `listen` and `attach`. */
@@ -57,11 +58,12 @@ export function attach(
           ...(options.adminPath ? { path: options.adminPath } : {}),
         });
   const stopLagWatch = watchEventLoopLag(server.metrics);
+  const stopDeadline = enforceRequestDeadline(httpServer, server.limits.handshakeTimeoutMs);
   httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
     void route(req, res).catch((error: unknown) => {
       server.logger.error("HTTP request failed", { url: req.url, error: String(error) });
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "The server failed to handle this request", code: "internal" }));
     });
   });
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -85,6 +87,7 @@ export function attach(
   return () =>
     new Promise((resolve) => {
       stopLagWatch();
+      stopDeadline();
       for (const ws of wss.clients) ws.terminate();
       wss.close(() => resolve());
     });

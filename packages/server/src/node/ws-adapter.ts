@@ -1,7 +1,9 @@
 import type { Server as HttpServer } from "node:http";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { SyncServer } from "../sync-server.js";
+import type { Socket } from "node:net";
 import { pathOf, requestInfo } from "./request-info.js";
+import { requestArrived } from "./request-deadline.js";
 
 const WEBSOCKET = { transport: "websocket" } as const;
 
@@ -30,6 +32,7 @@ export function attachWebSocket(
   // cuts anything larger itself (close 1009).
   const wss = new WebSocketServer({ noServer: true, maxPayload: server.limits.maxFrameBytes * 2 });
   httpServer.on("upgrade", (req, socket, head) => {
+    requestArrived(socket as Socket);
     if (pathOf(req.url) === path)
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
     else if (httpServer.listenerCount("upgrade") === 1) socket.destroy();

@@ -14,7 +14,7 @@ import {
   type WebSocketConstructor,
   webSocketTransport,
 } from "@synced-store/core";
-import { createSyncServer, type Storage, type SyncServer } from "@synced-store/server";
+import { createSyncServer, type Limits, type Storage, type SyncServer } from "@synced-store/server";
 import { listen, type RunningServer } from "@synced-store/server/node";
 import { openSqliteStorage } from "@synced-store/server/sqlite";
 import { testSyncTimings, waitForConvergence } from "@synced-store/server/testing";
@@ -47,14 +47,16 @@ export interface E2EServer {
 }
 
 /** Starts the notes server on SQLite at `dbPath` (or in memory), users authenticate as their token. */
-export async function startE2EServer(options: { dbPath?: string; port?: number } = {}): Promise<E2EServer> {
+export async function startE2EServer(
+  options: { dbPath?: string; port?: number; limits?: Partial<Limits> } = {},
+): Promise<E2EServer> {
   const storage = openSqliteStorage({ path: options.dbPath ?? ":memory:" });
   const server = createSyncServer({
     stores: [notesStore],
     storage,
     authenticate: ({ auth }) => auth,
     // The tests drive many messages from one connection on purpose.
-    limits: { messagesPerSecond: 10_000 },
+    limits: { messagesPerSecond: 10_000, ...options.limits },
   });
   const running = await listen(server, { port: options.port ?? 0 });
   return {
