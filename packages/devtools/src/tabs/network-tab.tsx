@@ -9,11 +9,11 @@ export function NetworkTab({ inspector, inspection }: { inspector: StoreInspecto
   const [selected, setSelected] = useState<number | null>(null);
   const [filter, setFilter] = useState("");
   const needle = filter.trim().toLowerCase();
-  const entries = (paused ?? inspection.network)
-    .filter((e) => needle === "" || describe(e).toLowerCase().includes(needle))
-    .reverse();
+  const shown = paused ?? inspection.network;
+  const entries = shown.filter((e) => needle === "" || describe(e).toLowerCase().includes(needle)).reverse();
   const picked = entries.find((e) => e.seq === selected);
-  const frames = inspection.network.filter((e) => e.kind === "frame");
+  // Byte totals come from the shown entries too, so a paused view holds still entirely.
+  const frames = shown.filter((e) => e.kind === "frame");
   const bytes = (direction: "in" | "out") =>
     frames.reduce((n, e) => n + (e.kind === "frame" && e.direction === direction ? e.bytes : 0), 0);
   return (

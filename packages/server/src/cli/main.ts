@@ -4,21 +4,26 @@
  * puts a bounded load of lean clients on a server and prints latency percentiles and errors.
  */
 import { jsonLogger } from "./json-logger.js";
-import { LOAD_USAGE, parseLoadArgs } from "./load-args.js";
+import { parseLoadArgs } from "./load-args.js";
 import { formatLoadReport, runLoad } from "./load.js";
-import { migrate, MIGRATE_USAGE } from "./migrate.js";
-import { parseServeArgs, serve, SERVE_USAGE } from "./serve.js";
+import { migrate } from "./migrate.js";
+import { parseServeArgs, serve } from "./serve.js";
+import { helpFor } from "./usage.js";
 
 async function main(argv: string[]): Promise<void> {
+  const help = helpFor(argv);
+  if (help !== undefined) {
+    process[help.stream].write(help.text);
+    process.exitCode = help.exitCode;
+    return;
+  }
   const [command, ...rest] = argv;
   if (command === "migrate") {
-    if (rest.includes("--help")) return void process.stdout.write(MIGRATE_USAGE);
     const report = await migrate(rest, process.env, jsonLogger());
     process.exitCode = report.failed.length > 0 ? 1 : 0;
     return;
   }
   if (command === "load") {
-    if (rest.includes("--help")) return void process.stdout.write(LOAD_USAGE);
     const args = parseLoadArgs(rest);
     const report = await runLoad(args);
     process.stdout.write(args.json ? `${JSON.stringify(report)}\n` : formatLoadReport(report));
@@ -29,13 +34,6 @@ async function main(argv: string[]): Promise<void> {
         : 0;
     // Sockets closing in the background must not hold the exit.
     process.exit();
-  }
-  if (command !== "serve") {
-    process.stderr.write(
-      `Usage: synced-store serve <definition module> [options]\n       synced-store load <ws url> [options] (--help)\n\n${SERVE_USAGE}`,
-    );
-    process.exitCode = command === undefined || command === "--help" ? 0 : 2;
-    return;
   }
   const args = parseServeArgs(rest, process.env);
   const logger = jsonLogger(undefined, args.logLevel);

@@ -69,8 +69,8 @@ export function connect(
   let presenceOwner: PresenceOwner | undefined;
   // An HTTP request is one poll of a client that stays: presence it sets outlives the request.
   const polling = request.transport === "http";
-  env.metrics.connections++;
-  env.metrics.connectionsTotal++;
+  const transport = request.transport ?? "websocket";
+  env.metrics.connectionOpened(transport);
   // A peer that opens and never completes its handshake would hold its socket forever.
   let handshakeTimer: ReturnType<typeof setTimeout> | undefined = setTimeout(() => {
     handshakeTimer = undefined;
@@ -91,7 +91,7 @@ export function connect(
     if (phase !== "closed") send(encodeMessage(message));
   };
   const fail = (code: WireErrorCode, message: string, close?: number, details?: Partial<ErrorMessage>) => {
-    env.metrics.protocolErrors++;
+    env.metrics.protocolError(code);
     // Who and what, never the frame itself (it may hold another user's data or credentials).
     env.logger[close === undefined ? "debug" : "info"]("protocol error", {
       code,
@@ -208,7 +208,7 @@ export function connect(
       sendMessage({ type: "mutation_error", client_id: who.clientId, mutation_id: id, ...error });
     }
     if (outcome.gapAfter !== undefined) {
-      env.metrics.protocolErrors++;
+      env.metrics.protocolError("mutation_gap");
       sendMessage({
         type: "error",
         code: "mutation_gap",
@@ -282,7 +282,7 @@ export function connect(
       const wasReady = phase === "ready";
       phase = "closed";
       stopHandshakeTimer();
-      env.metrics.connections--;
+      env.metrics.connectionClosed(transport);
       if (conn !== undefined) space?.detach(conn);
       if (conn !== undefined && info !== undefined) {
         env.presence.leave(info.spaceId, conn, polling ? undefined : presenceOwner);

@@ -68,7 +68,7 @@ export async function processPush(
   const m = ctx.metrics;
   m.pushes++;
   m.mutationsApplied += result.applied;
-  m.mutationsRejected += result.errors.length;
+  m.mutationsRejectedWith(result.errors);
   m.mutationsSkipped += result.skipped;
   if (result.lastMutationId !== result.startLastMutationId) {
     clients.set(p.clientId, { userId: p.userId, lastMutationId: result.lastMutationId });

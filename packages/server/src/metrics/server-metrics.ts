@@ -1,4 +1,8 @@
 import { Histogram } from "./histogram.js";
+import { LabeledCounter } from "./labeled-counter.js";
+
+/** How a connection reaches the server. */
+export type Transport = "websocket" | "http";
 
 /**
  * Counters the server keeps while it runs; `toPrometheus` renders them for `/metrics`.
@@ -56,11 +60,65 @@ export class ServerMetrics {
     "Push messages committed together as one version of a space.",
     [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024],
   );
+  /** Mutations rejected (`kind="mutation"`) and protocol errors sent (`kind="protocol"`), by wire code. */
+  readonly rejections = new LabeledCounter(
+    "synced_store_rejections_total",
+    "Mutations rejected and protocol errors sent, by kind and wire code.",
+    ["kind", "code"],
+  );
+  readonly openByTransport = new LabeledCounter(
+    "synced_store_transport_connections",
+    "Open client connections by transport (an HTTP request is one short connection).",
+    ["transport"],
+    "gauge",
+  );
+  readonly acceptedByTransport = new LabeledCounter(
+    "synced_store_transport_connections_total",
+    "Connections accepted, by transport.",
+    ["transport"],
+  );
+  /** Fed by the Node adapters: payload bytes of frames and HTTP bodies, before compression. */
+  readonly bytesIn = new LabeledCounter(
+    "synced_store_received_bytes_total",
+    "Bytes of frames and request bodies received from clients, by transport.",
+    ["transport"],
+  );
+  readonly bytesOut = new LabeledCounter(
+    "synced_store_sent_bytes_total",
+    "Bytes of frames and response bodies sent to clients, by transport.",
+    ["transport"],
+  );
   /** Fed by the Node adapter (`listen`, `attach`); empty on other hosts. */
   readonly eventLoopLag = new Histogram(
     "synced_store_event_loop_lag_ms",
     "How late a timer fired on the server's thread (sampled every 20 ms), in milliseconds.",
   );
+
+  /** Counts a connection opened over `transport`. */
+  connectionOpened(transport: Transport): void {
+    this.connections++;
+    this.connectionsTotal++;
+    this.openByTransport.add({ transport });
+    this.acceptedByTransport.add({ transport });
+  }
+
+  /** Counts a connection over `transport` closed. */
+  connectionClosed(transport: Transport): void {
+    this.connections--;
+    this.openByTransport.add({ transport }, -1);
+  }
+
+  /** Counts a protocol error sent with wire code `code`. */
+  protocolError(code: string): void {
+    this.protocolErrors++;
+    this.rejections.add({ kind: "protocol", code });
+  }
+
+  /** Counts mutations rejected, each with its wire code. */
+  mutationsRejectedWith(errors: ReadonlyArray<{ readonly error: { readonly code: string } }>): void {
+    this.mutationsRejected += errors.length;
+    for (const { error } of errors) this.rejections.add({ kind: "mutation", code: error.code });
+  }
 
   /** Records how long a commit waited until its poke went out. */
   observePokeLatency(ms: number): void {
@@ -95,6 +153,14 @@ export class ServerMetrics {
     metric("synced_store_actions_total", "counter", "Actions run.", this.actions);
     metric("synced_store_actions_failed_total", "counter", "Actions that failed.", this.actionsFailed);
     metric("synced_store_protocol_errors_total", "counter", "Protocol errors sent.", this.protocolErrors);
+    for (const c of [
+      this.rejections,
+      this.openByTransport,
+      this.acceptedByTransport,
+      this.bytesIn,
+      this.bytesOut,
+    ])
+      lines.push(...c.toPrometheus());
     for (const h of [
       this.pushQueue,
       this.pushTransaction,

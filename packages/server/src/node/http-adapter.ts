@@ -24,6 +24,17 @@ export function createHttpHandler(server: SyncServer, options: HttpHandlerOption
   const maxBody = server.limits.maxFrameBytes * 2;
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = pathOf(req.url);
+    if (path === prefix && req.headers.upgrade === undefined) {
+      // A browser or curl opening the endpoint: say what it is instead of falling through to the
+      // app's pages.
+      res.setHeader("upgrade", "websocket");
+      return reply(
+        res,
+        426,
+        "bad_message",
+        `This is the Synced-Store sync endpoint: open a WebSocket to ${prefix}, or POST to ${prefix}/connect, /push, /pull, /action or /presence`,
+      );
+    }
     if (!path.startsWith(prefix + "/")) return false;
     const kind = path.slice(prefix.length + 1);
     if (!KINDS.has(kind)) return false;
@@ -43,6 +54,7 @@ export function createHttpHandler(server: SyncServer, options: HttpHandlerOption
         `Bodies may nest arrays and objects at most ${maxJsonDepth} deep`,
       );
     }
+    server.metrics.bytesIn.add({ transport: "http" }, Buffer.byteLength(body));
     let parsed: { connect?: unknown; message?: unknown };
     try {
       parsed = JSON.parse(body) as { connect?: unknown; message?: unknown };
@@ -76,8 +88,10 @@ export function createHttpHandler(server: SyncServer, options: HttpHandlerOption
     } finally {
       handle.close();
     }
+    const answer = `{"messages":[${frames.join(",")}]}`;
+    server.metrics.bytesOut.add({ transport: "http" }, Buffer.byteLength(answer));
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(`{"messages":[${frames.join(",")}]}`);
+    res.end(answer);
     return true;
   };
 }

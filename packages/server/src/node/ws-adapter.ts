@@ -5,6 +5,8 @@ import type { Socket } from "node:net";
 import { pathOf, requestInfo } from "./request-info.js";
 import { requestArrived } from "./request-deadline.js";
 
+const WEBSOCKET = { transport: "websocket" } as const;
+
 /** Options of `attachWebSocket`. */
 export interface WebSocketOptions {
   /** URL path the WebSocket endpoint answers on. @default "/sync" */
@@ -43,16 +45,19 @@ export function attachWebSocket(
       (frame) => {
         if (ws.readyState !== ws.OPEN) return;
         if (ws.bufferedAmount > maxBuffered) ws.terminate();
-        else ws.send(frame);
+        else {
+          server.metrics.bytesOut.add(WEBSOCKET, Buffer.byteLength(frame));
+          ws.send(frame);
+        }
       },
       (code, reason) => ws.close(code, reason),
       requestInfo(req),
     );
     // Binary frames are read as UTF-8 text too: the handler judges the content, not the opcode.
     ws.on("message", (data) => {
-      handle.handleMessage(
-        Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data as ArrayBuffer).toString(),
-      );
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      server.metrics.bytesIn.add(WEBSOCKET, bytes.length);
+      handle.handleMessage(bytes.toString());
     });
     ws.on("close", () => handle.close());
     ws.on("error", (error) => server.logger.debug("websocket error", { error: String(error) }));
