@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ServerMessage } from "@synced-store/core/protocol";
-import { httpPost } from "../test-support/http-post.js";
+import { httpConnect as connect, httpPost } from "../test-support/http-post.js";
 import { RawClient } from "../test-support/raw-client.js";
 import { startTestServer, type TestServer } from "../test-support/test-server.js";
 
@@ -10,16 +10,6 @@ afterEach(async () => {
   await t.close();
 });
 
-const connect = (clientId: string, auth: string) => ({
-  type: "connect",
-  space: "test/1",
-  client_id: clientId,
-  auth,
-  history_id: null,
-  base_version: 0,
-  last_mutation_id: 0,
-  schema_version: 1,
-});
 /** 500 items of 90 characters in one push: its poke and a later snapshot are about 60 KB. */
 const bigPush = (clientId: string) => ({
   type: "push" as const,

@@ -1,6 +1,6 @@
 import { Agent } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { httpPost } from "../test-support/http-post.js";
+import { httpConnect as connect, httpPost } from "../test-support/http-post.js";
 import { startTestServer, type TestServer } from "../test-support/test-server.js";
 
 let t: TestServer;
@@ -8,16 +8,6 @@ afterEach(async () => {
   await t.close();
 });
 
-const connect = (clientId: string, auth: string, space = "test/1") => ({
-  type: "connect",
-  space,
-  client_id: clientId,
-  auth,
-  history_id: null,
-  base_version: 0,
-  last_mutation_id: 0,
-  schema_version: 1,
-});
 const push = (clientId: string, id: number) => ({
   type: "push" as const,
   client_id: clientId,

@@ -52,3 +52,15 @@ export function httpPost(
     req.end(body);
   });
 }
+
+/** The `connect` message an HTTP request carries, for `space` (default `test/1`) as `auth`. */
+export const httpConnect = (clientId: string, auth: string, space = "test/1") => ({
+  type: "connect" as const,
+  space,
+  client_id: clientId,
+  auth,
+  history_id: null,
+  base_version: 0,
+  last_mutation_id: 0,
+  schema_version: 1,
+});
