@@ -57,6 +57,26 @@ function connectAs(c: RawClient, user: string, clientId: string, space = "test/1
   return c.connect({ space, clientId, auth: user });
 }
 
+/** `POST /sync/connect` as `user` for `clientId`; the server messages of the answer. */
+async function httpConnect(t: TestServer, user: string, clientId: string): Promise<ServerMessage[]> {
+  const connect = {
+    type: "connect",
+    space: "test/1",
+    client_id: clientId,
+    auth: user,
+    history_id: null,
+    base_version: 0,
+    last_mutation_id: 0,
+    schema_version: 1,
+  };
+  const res = await fetch(`http://127.0.0.1:${t.running.port}/sync/connect`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ connect }),
+  });
+  return ((await res.json()) as { messages: ServerMessage[] }).messages;
+}
+
 const increment = (id: number) => ({ id, name: "increment", args: { by: 1 }, timestamp: 0 });
 
 describe.each(runnable)("client ids are bound to a user at their first connect (%s)", (_name, open) => {
@@ -76,6 +96,10 @@ describe.each(runnable)("client ids are bound to a user at their first connect (
       code: "client_id_taken",
     });
     expect(await thief.waitClosed()).toMatchObject({ code: 4409 });
+    // The HTTP endpoints run the same handshake.
+    expect(await httpConnect(t2, "mallory", "ann-1")).toEqual([
+      expect.objectContaining({ type: "error", code: "client_id_taken" }),
+    ]);
 
     const back = await t2.client();
     expect(await connectAs(back, "ann", "ann-1")).toMatchObject({ type: "connected" });
