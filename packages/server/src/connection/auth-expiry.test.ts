@@ -71,7 +71,9 @@ describe("credentials that expire", () => {
   it("refuses a connect whose credential has expired already", async () => {
     t = await start();
     const c = await t.client();
-    expect(await c.connect({ space: "test/1", clientId: "c1", auth: token("ann", Date.now() - 1) })).toMatchObject({
+    expect(
+      await c.connect({ space: "test/1", clientId: "c1", auth: token("ann", Date.now() - 1) }),
+    ).toMatchObject({
       type: "error",
       code: "auth_expired",
     });

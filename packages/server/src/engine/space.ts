@@ -16,13 +16,7 @@ import { quoteName, toWireError, toWireErrorCode, type WireError } from "./wire-
 import { pullResponse } from "./pull-response.js";
 import { pullResponseFrames } from "./snapshot-frames.js";
 import { RejectionLog, rejectionBounds, type Rejection } from "./rejection-log.js";
-import {
-  admit,
-  type Admission,
-  type AdmissionRequest,
-  type Admitted,
-  type Refused,
-} from "./admission.js";
+import { admit, type Admission, type AdmissionRequest, type Admitted, type Refused } from "./admission.js";
 import { migrateSpace, type SpaceMigration } from "./migrate-space.js";
 import type { HostRuntime } from "../runtime/host-runtime.js";
 

@@ -78,7 +78,9 @@ describe("expiring auth with real stores", () => {
       return `ann@${Date.now() + 60_000}`;
     });
     await online(ann.store);
-    await (await ann.store.mutate.putNote({ id: "n1", text: "before" })).confirmed;
+    await (
+      await ann.store.mutate.putNote({ id: "n1", text: "before" })
+    ).confirmed;
     await expect.poll(() => ann.calls(), { timeout: 10_000 }).toBe(2);
     // While the auth function works, the store goes on syncing.
     const during = await ann.store.mutate.putNote({ id: "n2", text: "during the refresh" });
@@ -86,7 +88,9 @@ describe("expiring auth with real stores", () => {
     release();
     // Wait out the first credential: a connection still on it would be closed by now.
     await expect.poll(() => Date.now() > firstExpiry + 200, { timeout: 5000 }).toBe(true);
-    await (await ann.store.mutate.putNote({ id: "n3", text: "after" })).confirmed;
+    await (
+      await ann.store.mutate.putNote({ id: "n3", text: "after" })
+    ).confirmed;
     expect(handshakes).toEqual(["ann"]);
     expect(ann.store.status.connection).toBe("online");
   });
@@ -124,6 +128,8 @@ describe("expiring auth with real stores", () => {
     expect(ann.errors.map((e) => e.code)).toContain("revoked");
     expect(bob.calls()).toBe(1);
     expect(handshakes.filter((u) => u === "bob")).toHaveLength(1);
-    await (await bob.store.mutate.putNote({ id: "b", text: "still here" })).confirmed;
+    await (
+      await bob.store.mutate.putNote({ id: "b", text: "still here" })
+    ).confirmed;
   });
 });
