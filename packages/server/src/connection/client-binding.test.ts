@@ -123,9 +123,9 @@ describe.each(runnable)("client ids are bound to a user at their first connect (
       const refused = replies.filter((m) => m.type === "error");
       expect(admitted).toHaveLength(1);
       expect(refused).toEqual([expect.objectContaining({ code: "client_id_taken" })]);
-      const loser = replies[0]!.type === "error" ? a : b;
+      const loser = replies[0].type === "error" ? a : b;
       expect(await loser.waitClosed()).toMatchObject({ code: 4409 });
-      const winner = replies[0]!.type === "connected" ? "ann" : "bob";
+      const winner = replies[0].type === "connected" ? "ann" : "bob";
       expect(await storage.read("test/1", (r) => r.getClient(id))).toMatchObject({ userId: winner });
       a.close();
       b.close();
