@@ -34,7 +34,7 @@ async function onScreen(page: Page, locator: Locator): Promise<boolean> {
  */
 async function fingerDrag(page: Page, from: Point, to: Point, hold: boolean): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
-  const touch = (type: string, at: Point | null) =>
+  const touch = (type: "touchStart" | "touchMove" | "touchEnd", at: Point | null) =>
     cdp.send("Input.dispatchTouchEvent", { type, touchPoints: at ? [{ x: at.x, y: at.y, id: 1 }] : [] });
   await touch("touchStart", from);
   if (hold) await page.getByTestId("marquee").waitFor({ ...WAIT, state: "attached" });
