@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { PoolClient } from "pg";
-import { PostgresReader } from "./postgres-reader.js";
+import pg, { type PoolClient } from "pg";
+import { PostgresReader, type PrefetchedChanges } from "./postgres-reader.js";
 import type {
   ClientQuery,
   ClientRow,
@@ -27,6 +27,31 @@ const FLUSH = `WITH
 INSERT INTO synced_store_spaces (space_id, history_id, version, horizon, schema_version)
   SELECT $1, $9, $10, $11, $13 WHERE $12::boolean
   ON CONFLICT (space_id) DO UPDATE SET version = excluded.version, schema_version = excluded.schema_version`;
+/**
+ * `FLUSH` with its values as literals (the arrays as JSON), followed by COMMIT: a simple query
+ * may hold several statements but no parameters. One round trip writes and commits; when the
+ * write fails, PostgreSQL skips the COMMIT and the caller rolls back.
+ */
+function flushAndCommitSql(space: string, keys: string, clients: string, head: string | undefined): string {
+  // Statements in WITH run whether or not the main statement reads them.
+  const main =
+    head === undefined
+      ? "SELECT 1"
+      : `INSERT INTO synced_store_spaces (space_id, history_id, version, horizon, schema_version)
+  SELECT ${space}, ${head}
+  ON CONFLICT (space_id) DO UPDATE SET version = excluded.version, schema_version = excluded.schema_version`;
+  return `WITH
+  k AS (INSERT INTO synced_store_keys (space_id, key, value, version)
+    SELECT ${space}, t.k, t.v, t.n FROM json_to_recordset(${keys}::json) AS t(k text, v text, n bigint)
+    ON CONFLICT (space_id, key) DO UPDATE SET value = excluded.value, version = excluded.version),
+  c AS (INSERT INTO synced_store_clients (space_id, client_id, user_id, last_mutation_id, version)
+    SELECT ${space}, t.c, t.u, t.m, t.n
+      FROM json_to_recordset(${clients}::json) AS t(c text, u text, m bigint, n bigint)
+    ON CONFLICT (space_id, client_id) DO UPDATE SET user_id = excluded.user_id,
+      last_mutation_id = excluded.last_mutation_id, version = excluded.version)
+${main};
+COMMIT`;
+}
 const COLLECT = `DELETE FROM synced_store_keys WHERE space_id = $1 AND value IS NULL AND version <= $2`;
 const RAISE_HORIZON = `UPDATE synced_store_spaces SET horizon = GREATEST(horizon, $2) WHERE space_id = $1`;
 
@@ -55,8 +80,13 @@ export class PostgresTransaction extends PostgresReader implements StorageTransa
   readonly #pendingClients = new Map<string, ClientRow>();
 
   /** `head` is the space's head read under the lock at the start of the transaction (undefined: no space yet). */
-  constructor(client: PoolClient, spaceId: string, head: SpaceHead | undefined) {
-    super(client, spaceId);
+  constructor(
+    client: PoolClient,
+    spaceId: string,
+    head: SpaceHead | undefined,
+    changes?: PrefetchedChanges | undefined,
+  ) {
+    super(client, spaceId, { head, changes });
     this.#head = head ?? { historyId: randomUUID(), version: 0, horizon: 0, schemaVersion: 0 };
     this.#create = head === undefined;
   }
@@ -133,13 +163,45 @@ export class PostgresTransaction extends PostgresReader implements StorageTransa
   async collectTombstones(horizon: number): Promise<void> {
     const head = await this.head();
     await this.flush();
+    this.dropPrefetched();
     await this.client.query(COLLECT, [this.spaceId, horizon]);
     await this.client.query(RAISE_HORIZON, [this.spaceId, horizon]);
     for (const [key, entry] of this.#keys) if (entry.json === null) this.#keys.delete(key);
     if (horizon > head.horizon) this.#head = { ...head, horizon };
   }
 
-  /** Sends every buffered write. Called before range reads and before COMMIT. */
+  /**
+   * The SQL that ends the transaction: every buffered write, then COMMIT, as one simple query
+   * (one round trip). Leaves nothing buffered.
+   */
+  commitSql(): string {
+    const head = this.#head;
+    const writeHead = (this.#create && this.#touched) || this.#versionDirty;
+    if (!writeHead && this.#pendingKeys.size === 0 && this.#pendingClients.size === 0) return "COMMIT";
+    const keys = [...this.#pendingKeys].map(([k, e]) => ({ k, v: e.json, n: e.version }));
+    const clients = [...this.#pendingClients.values()].map((r) => ({
+      c: r.clientId,
+      u: r.userId,
+      m: r.lastMutationId,
+      n: r.version,
+    }));
+    this.#pendingKeys.clear();
+    this.#pendingClients.clear();
+    this.#create = false;
+    this.#versionDirty = false;
+    const literal = (value: string) => pg.escapeLiteral(value);
+    const headValues = writeHead
+      ? `${literal(head.historyId)}, ${int(head.version)}, ${int(head.horizon)}, ${int(head.schemaVersion)}`
+      : undefined;
+    return flushAndCommitSql(
+      literal(this.spaceId),
+      literal(JSON.stringify(keys)),
+      literal(JSON.stringify(clients)),
+      headValues,
+    );
+  }
+
+  /** Sends every buffered write. Called before range reads. */
   async flush(): Promise<void> {
     const head = this.#head;
     const writeHead = (this.#create && this.#touched) || this.#versionDirty;
@@ -149,6 +211,7 @@ export class PostgresTransaction extends PostgresReader implements StorageTransa
     const clients = [...this.#pendingClients.values()];
     this.#pendingKeys.clear();
     this.#pendingClients.clear();
+    this.dropPrefetched();
     this.#create = false;
     this.#versionDirty = false;
     await this.client.query({
@@ -171,4 +234,10 @@ export class PostgresTransaction extends PostgresReader implements StorageTransa
       ],
     });
   }
+}
+
+/** A version or count as an SQL integer literal (they are safe integers; anything else is a bug). */
+function int(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new TypeError(`Not an integer: ${n}`);
+  return String(n);
 }

@@ -2,9 +2,18 @@ import pg from "pg";
 import { SpaceQueue } from "../util/space-queue.js";
 import { addCommitListener, notifyCommit, type CommitListeners } from "./commit-listeners.js";
 import { migratePostgres } from "./postgres-schema.js";
-import { HEAD_COLUMNS, PostgresReader, toHead, type HeadRecord } from "./postgres-reader.js";
+import {
+  HEAD_COLUMNS,
+  PostgresReader,
+  prefetchChangesSql,
+  toHead,
+  type ClientRecord,
+  type HeadRecord,
+  type KeyRecord,
+  type PrefetchedChanges,
+} from "./postgres-reader.js";
 import { PostgresTransaction } from "./postgres-transaction.js";
-import type { Storage } from "./storage.js";
+import type { Storage, StorageAccessHints } from "./storage.js";
 
 /** Options of `openPostgresStorage`. Give `connectionString` or `pool`. */
 export interface PostgresStorageOptions {
@@ -67,13 +76,14 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   };
 
   /**
-   * Runs `body` after `begin`, then COMMIT, on a pooled connection; rolls back when it throws.
+   * Runs `body` after `begin`, then the SQL it returns to commit (its last writes and COMMIT, one
+   * round trip), on a pooled connection; rolls back when it throws.
    * A read-only transaction resolves as soon as `body` has its result: its COMMIT changes nothing,
    * so it finishes in the background and the connection returns to the pool after it.
    */
   async function inTransaction<T>(
     begin: string,
-    body: (client: pg.PoolClient, begun: pg.QueryResult[]) => Promise<T>,
+    body: (client: pg.PoolClient, begun: pg.QueryResult[]) => Promise<Ending<T>>,
     readOnly = false,
   ): Promise<T> {
     try {
@@ -90,7 +100,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
 
   async function runOnce<T>(
     begin: string,
-    body: (client: pg.PoolClient, begun: pg.QueryResult[]) => Promise<T>,
+    body: (client: pg.PoolClient, begun: pg.QueryResult[]) => Promise<Ending<T>>,
     readOnly: boolean,
   ): Promise<T> {
     const client = await pool.connect();
@@ -107,10 +117,10 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       const begun = (await client.query(begin).catch((error: Error) => {
         throw connectionLost(error) ? new DeadAtBegin(error) : error;
       })) as pg.QueryResult | pg.QueryResult[];
-      const result = await body(client, Array.isArray(begun) ? begun : [begun]);
+      const { result, commit } = await body(client, Array.isArray(begun) ? begun : [begun]);
       if (readOnly) {
         released = true;
-        client.query("COMMIT").then(
+        client.query(commit).then(
           () => {
             client.off("error", onClientError);
             client.release(broken);
@@ -123,7 +133,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         return result;
       }
       const started = performance.now();
-      await client.query("COMMIT");
+      await client.query(commit);
       notifyCommit(commitListeners, { durationMs: performance.now() - started, transactions: 1 });
       return result;
     } catch (error) {
@@ -141,38 +151,49 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   }
 
   return {
-    transact(spaceId, fn) {
+    transact(spaceId, fn, hints) {
       check();
-      // One round trip opens the transaction, takes the space's lock and then reads its head (a
-      // simple multi-statement query: no parameters, so the id goes in as an escaped literal).
+      // One round trip opens the transaction, takes the space's lock and then reads its head, and
+      // the changes the caller said it will read (a simple multi-statement query: no parameters,
+      // so the id goes in as an escaped literal).
+      const since = sinceOf(hints);
       const begin = `BEGIN; SELECT pg_advisory_xact_lock(${SPACE_LOCK_CLASS}, ${hashSpaceId(spaceId)});
-        SELECT ${HEAD_COLUMNS} FROM synced_store_spaces WHERE space_id = ${pg.escapeLiteral(spaceId)}`;
+        SELECT ${HEAD_COLUMNS} FROM synced_store_spaces WHERE space_id = ${pg.escapeLiteral(spaceId)}${
+          since === undefined ? "" : `;\n${prefetchChangesSql(spaceId, since)}`
+        }`;
       return queue.run(spaceId, () =>
         inTransaction(begin, async (client, begun) => {
           const tx = new PostgresTransaction(
             client,
             spaceId,
             toHead(begun[2]?.rows[0] as HeadRecord | undefined),
+            prefetched(since, begun, 3),
           );
           const result = await fn(tx);
-          await tx.flush();
-          return result;
+          return { result, commit: tx.commitSql() };
         }),
       );
     },
-    read(spaceId, fn) {
+    read(spaceId, fn, hints) {
       check();
-      // The head is read in the opening round trip too; it also fixes the snapshot.
+      // The head (and the hinted changes) are read in the opening round trip too; the first
+      // statement fixes the snapshot.
+      const since = sinceOf(hints);
       const begin = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
-        SELECT ${HEAD_COLUMNS} FROM synced_store_spaces WHERE space_id = ${pg.escapeLiteral(spaceId)}`;
+        SELECT ${HEAD_COLUMNS} FROM synced_store_spaces WHERE space_id = ${pg.escapeLiteral(spaceId)}${
+          since === undefined ? "" : `;\n${prefetchChangesSql(spaceId, since)}`
+        }`;
       return inTransaction(
         begin,
-        (client, begun) =>
-          fn(
+        async (client, begun) => ({
+          result: await fn(
             new PostgresReader(client, spaceId, {
               head: toHead(begun[1]?.rows[0] as HeadRecord | undefined),
+              changes: prefetched(since, begun, 2),
             }),
           ),
+          commit: "COMMIT",
+        }),
         true,
       );
     },
@@ -205,6 +226,31 @@ export function hashSpaceId(spaceId: string): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return hash | 0;
+}
+
+/** What a transaction's body returns: its result, and the SQL that commits it (writes left, COMMIT). */
+interface Ending<T> {
+  readonly result: T;
+  readonly commit: string;
+}
+
+/** The version to prefetch changes since, when the hint gives a usable one. */
+function sinceOf(hints: StorageAccessHints | undefined): number | undefined {
+  const since = hints?.changesSince;
+  return since !== undefined && Number.isSafeInteger(since) && since >= 0 ? since : undefined;
+}
+
+/** The prefetched changes among the results of the opening round trip, from result `at` on. */
+function prefetched(
+  since: number | undefined,
+  begun: pg.QueryResult[],
+  at: number,
+): PrefetchedChanges | undefined {
+  const keys = begun[at]?.rows as KeyRecord[] | undefined;
+  const clients = begun[at + 1]?.rows as ClientRecord[] | undefined;
+  return since === undefined || keys === undefined || clients === undefined
+    ? undefined
+    : { since, keys, clients };
 }
 
 /** BEGIN failed because the pooled connection was already dead: nothing ran, safe to retry. */

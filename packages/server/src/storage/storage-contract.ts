@@ -164,6 +164,51 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
       expect(await storage.read("s/2", (r) => r.getClient("c1"))).toBeUndefined();
     });
 
+    it("answers the same with a changesSince hint, in reads and transactions, after own writes too", async () => {
+      await commit("s/1", async (tx, v) => {
+        await tx.putKeys(v, [{ key: "a", deleted: false, value: 1 }]);
+        await tx.putClients([{ clientId: "c1", userId: "u1", lastMutationId: 1, version: v }]);
+      });
+      await commit("s/1", async (tx, v) => {
+        await tx.putKeys(v, [
+          { key: "a", deleted: true },
+          { key: "b", deleted: false, value: "it's \\ 'quoted'" },
+        ]);
+        await tx.putClients([{ clientId: "c2", userId: "u2", lastMutationId: 5, version: v }]);
+      });
+      const since1 = async (r: Pick<StorageTransaction, "changesSince" | "clients">) => ({
+        changes: await r.changesSince(1),
+        clients: await r.clients({ sinceVersion: 1 }),
+        again: await r.changesSince(1),
+        other: await r.changesSince(0),
+      });
+      const plain = await storage.read("s/1", since1);
+      expect(plain.changes).toEqual([
+        { key: "a", version: 2, deleted: true },
+        { key: "b", version: 2, deleted: false, value: "it's \\ 'quoted'" },
+      ]);
+      expect(plain.clients.map((c) => c.clientId)).toEqual(["c2"]);
+      expect(await storage.read("s/1", since1, { changesSince: 1 })).toEqual(plain);
+      expect(await storage.read("s/1", since1, { changesSince: 0 })).toEqual(plain);
+      expect(await storage.transact("s/1", since1, { changesSince: 1 })).toEqual(plain);
+      // A write inside the transaction after the hint: reads include it.
+      const after = await storage.transact(
+        "s/1",
+        async (tx) => {
+          await tx.putKeys(3, [{ key: "c", deleted: false, value: 3 }]);
+          await tx.putClients([{ clientId: "c3", userId: "u3", lastMutationId: 1, version: 3 }]);
+          await tx.setVersion(3);
+          return {
+            changes: (await tx.changesSince(1)).map((c) => c.key),
+            clients: (await tx.clients({ sinceVersion: 1 })).map((c) => c.clientId),
+          };
+        },
+        { changesSince: 1 },
+      );
+      expect(after).toEqual({ changes: ["a", "b", "c"], clients: ["c2", "c3"] });
+      expect(await storage.read("s/1", (r) => r.get("c"))).toEqual({ key: "c", value: 3, version: 3 });
+    });
+
     it("rolls back everything when the callback throws", async () => {
       await commit("s/1", (tx, v) => tx.putKeys(v, [{ key: "a", deleted: false, value: 1 }]));
       const boom = new Error("boom");
