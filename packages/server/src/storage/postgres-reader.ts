@@ -58,14 +58,30 @@ export interface PrefetchedChanges {
 
 /**
  * The statements that read what `changesSince(since)` and `clients({ sinceVersion: since })`
- * return, as literal SQL to join the statements opening a transaction (see `PrefetchedChanges`).
+ * return, as two literal SQL statements to join those opening a transaction (see
+ * `PrefetchedChanges`).
  */
-export function prefetchChangesSql(spaceId: string, since: number): string {
+export function prefetchChangesSql(spaceId: string, since: number): [keys: string, clients: string] {
   const space = escapeLiteral(spaceId);
   const v = Math.floor(since);
-  return `SELECT key, value, version FROM synced_store_keys WHERE space_id = ${space} AND version > ${v} ORDER BY key;
-    SELECT client_id, user_id, last_mutation_id, version FROM synced_store_clients
-      WHERE space_id = ${space} AND version > ${v} ORDER BY client_id`;
+  return [
+    `SELECT key, value, version FROM synced_store_keys WHERE space_id = ${space} AND version > ${v} ORDER BY key`,
+    `SELECT client_id, user_id, last_mutation_id, version FROM synced_store_clients
+      WHERE space_id = ${space} AND version > ${v} ORDER BY client_id`,
+  ];
+}
+
+/** The prefetched changes among the results of the opening round trip, from result `at` on. */
+export function prefetched(
+  since: number | undefined,
+  begun: readonly pg.QueryResult[],
+  at: number,
+): PrefetchedChanges | undefined {
+  const keys = begun[at]?.rows as KeyRecord[] | undefined;
+  const clients = begun[at + 1]?.rows as ClientRecord[] | undefined;
+  return since === undefined || keys === undefined || clients === undefined
+    ? undefined
+    : { since, keys, clients };
 }
 
 /**

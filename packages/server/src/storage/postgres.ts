@@ -6,13 +6,11 @@ import {
   HEAD_COLUMNS,
   PostgresReader,
   prefetchChangesSql,
+  prefetched,
   toHead,
-  type ClientRecord,
   type HeadRecord,
-  type KeyRecord,
-  type PrefetchedChanges,
 } from "./postgres-reader.js";
-import { PostgresTransaction } from "./postgres-transaction.js";
+import { PostgresGroupCommitter, type Ending } from "./postgres-group-commit.js";
 import type { Storage, StorageAccessHints } from "./storage.js";
 
 /** Options of `openPostgresStorage`. Give `connectionString` or `pool`. */
@@ -40,10 +38,11 @@ const SPACE_LOCK_CLASS = 0x5353_5350;
 /**
  * `Storage` on PostgreSQL, for several server processes sharing one database.
  *
- * Each `transact` runs in one SQL transaction that first takes
+ * Each `transact` runs in an SQL transaction that first takes
  * `pg_advisory_xact_lock(class, hash(spaceId))`: transactions of one space never overlap, in
  * this process or any other, and the lock is released by COMMIT or ROLLBACK even when the
- * connection dies. Inside one process, transactions of one space also queue before taking a
+ * connection dies. Callbacks of different spaces queued together share one SQL transaction and
+ * one COMMIT (see `PostgresGroupCommitter`). Inside one process, transactions of one space also queue before taking a
  * connection, so a busy space cannot hold the whole pool while it waits for its own lock.
  * `read` runs in a REPEATABLE READ, READ ONLY transaction: one consistent snapshot.
  *
@@ -117,7 +116,8 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       const begun = (await client.query(begin).catch((error: Error) => {
         throw connectionLost(error) ? new DeadAtBegin(error) : error;
       })) as pg.QueryResult | pg.QueryResult[];
-      const { result, commit } = await body(client, Array.isArray(begun) ? begun : [begun]);
+      const ending = await body(client, Array.isArray(begun) ? begun : [begun]);
+      const { result, commit } = ending;
       if (readOnly) {
         released = true;
         client.query(commit).then(
@@ -134,7 +134,10 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       }
       const started = performance.now();
       await client.query(commit);
-      notifyCommit(commitListeners, { durationMs: performance.now() - started, transactions: 1 });
+      notifyCommit(commitListeners, {
+        durationMs: performance.now() - started,
+        transactions: ending.transactions,
+      });
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch((rollbackError: Error) => {
@@ -150,29 +153,13 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     }
   }
 
+  const committer = new PostgresGroupCommitter((begin, body) => inTransaction(begin, body), SPACE_LOCK_CLASS);
+
   return {
     transact(spaceId, fn, hints) {
       check();
-      // One round trip opens the transaction, takes the space's lock and then reads its head, and
-      // the changes the caller said it will read (a simple multi-statement query: no parameters,
-      // so the id goes in as an escaped literal).
       const since = sinceOf(hints);
-      const begin = `BEGIN; SELECT pg_advisory_xact_lock(${SPACE_LOCK_CLASS}, ${hashSpaceId(spaceId)});
-        SELECT ${HEAD_COLUMNS} FROM synced_store_spaces WHERE space_id = ${pg.escapeLiteral(spaceId)}${
-          since === undefined ? "" : `;\n${prefetchChangesSql(spaceId, since)}`
-        }`;
-      return queue.run(spaceId, () =>
-        inTransaction(begin, async (client, begun) => {
-          const tx = new PostgresTransaction(
-            client,
-            spaceId,
-            toHead(begun[2]?.rows[0] as HeadRecord | undefined),
-            prefetched(since, begun, 3),
-          );
-          const result = await fn(tx);
-          return { result, commit: tx.commitSql() };
-        }),
-      );
+      return queue.run(spaceId, () => committer.submit(spaceId, hashSpaceId(spaceId), since, fn));
     },
     read(spaceId, fn, hints) {
       check();
@@ -181,7 +168,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       const since = sinceOf(hints);
       const begin = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
         SELECT ${HEAD_COLUMNS} FROM synced_store_spaces WHERE space_id = ${pg.escapeLiteral(spaceId)}${
-          since === undefined ? "" : `;\n${prefetchChangesSql(spaceId, since)}`
+          since === undefined ? "" : `;\n${prefetchChangesSql(spaceId, since).join(";\n")}`
         }`;
       return inTransaction(
         begin,
@@ -193,6 +180,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
             }),
           ),
           commit: "COMMIT",
+          transactions: 0,
         }),
         true,
       );
@@ -228,29 +216,10 @@ export function hashSpaceId(spaceId: string): number {
   return hash | 0;
 }
 
-/** What a transaction's body returns: its result, and the SQL that commits it (writes left, COMMIT). */
-interface Ending<T> {
-  readonly result: T;
-  readonly commit: string;
-}
-
 /** The version to prefetch changes since, when the hint gives a usable one. */
 function sinceOf(hints: StorageAccessHints | undefined): number | undefined {
   const since = hints?.changesSince;
   return since !== undefined && Number.isSafeInteger(since) && since >= 0 ? since : undefined;
-}
-
-/** The prefetched changes among the results of the opening round trip, from result `at` on. */
-function prefetched(
-  since: number | undefined,
-  begun: pg.QueryResult[],
-  at: number,
-): PrefetchedChanges | undefined {
-  const keys = begun[at]?.rows as KeyRecord[] | undefined;
-  const clients = begun[at + 1]?.rows as ClientRecord[] | undefined;
-  return since === undefined || keys === undefined || clients === undefined
-    ? undefined
-    : { since, keys, clients };
 }
 
 /** BEGIN failed because the pooled connection was already dead: nothing ran, safe to retry. */

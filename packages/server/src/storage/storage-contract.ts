@@ -209,6 +209,48 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
       expect(await storage.read("s/1", (r) => r.get("c"))).toEqual({ key: "c", value: 3, version: 3 });
     });
 
+    it("keeps transactions of several spaces started together apart; one that throws rolls back alone", async () => {
+      for (const [space, n] of [
+        ["g/1", 1],
+        ["g/2", 2],
+        ["g/3", 3],
+      ] as const) {
+        for (let i = 0; i < n; i++) {
+          await commit(space, (tx, v) => tx.putKeys(v, [{ key: `k${i}`, deleted: false, value: space }]));
+        }
+      }
+      const boom = new Error("boom");
+      const seen = await Promise.allSettled(
+        (["g/1", "g/2", "g/3", "g/4"] as const).map((space) =>
+          storage.transact(
+            space,
+            async (tx) => {
+              const head = await tx.head();
+              const keys = (await tx.changesSince(0)).map((c) => c.key);
+              await tx.putKeys(head.version + 1, [{ key: "last", deleted: false, value: space }]);
+              await tx.setVersion(head.version + 1);
+              if (space === "g/2") throw boom;
+              return { version: head.version, keys };
+            },
+            { changesSince: 0 },
+          ),
+        ),
+      );
+      expect(seen).toEqual([
+        { status: "fulfilled", value: { version: 1, keys: ["k0"] } },
+        { status: "rejected", reason: boom },
+        { status: "fulfilled", value: { version: 3, keys: ["k0", "k1", "k2"] } },
+        { status: "fulfilled", value: { version: 0, keys: [] } },
+      ]);
+      const last = (space: string) => storage.read(space, async (r) => (await r.get("last"))?.value);
+      expect(await Promise.all(["g/1", "g/2", "g/3", "g/4"].map(last))).toEqual([
+        "g/1",
+        undefined,
+        "g/3",
+        "g/4",
+      ]);
+    });
+
     it("rolls back everything when the callback throws", async () => {
       await commit("s/1", (tx, v) => tx.putKeys(v, [{ key: "a", deleted: false, value: 1 }]));
       const boom = new Error("boom");
