@@ -34,6 +34,8 @@ export interface ConnectionHandle {
   close(): void;
   /** Resolves when every frame fed so far has been handled. */
   idle(): Promise<void>;
+  /** The user the handshake admitted; undefined before (or without) a successful `connect`. */
+  readonly userId: string | undefined;
 }
 
 /** Pushes of one connection queued in its space before the handler waits for their commits. */
@@ -297,6 +299,9 @@ export function connect(
       }
     },
     idle: () => inbox.then(() => pushes),
+    get userId() {
+      return info?.userId;
+    },
   };
   return handle;
 }

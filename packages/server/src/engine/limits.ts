@@ -52,6 +52,17 @@ export interface Limits {
   readonly rejectionsPerSpace: number;
   /** The same in bytes. @default 262_144 */
   readonly rejectionBytesPerSpace: number;
+  /**
+   * HTTP requests one user may make per second, over all their clients and requests (token
+   * bucket, burst of the same size); more get 429 with `Retry-After`. 0 turns it off. @default 120
+   */
+  readonly httpRequestsPerSecondPerUser: number;
+  /** The same per client id, checked before authentication. 0 turns it off. @default 60 */
+  readonly httpRequestsPerSecondPerClient: number;
+  /** Users, and separately client ids, whose HTTP rate is tracked (least recently used forgotten). @default 10_000 */
+  readonly httpRateBuckets: number;
+  /** The same in bytes (id in UTF-16 plus 64 per bucket), for each of the two. @default 1_048_576 */
+  readonly httpRateBucketBytes: number;
 }
 
 /** The defaults of `Limits`. */
@@ -73,6 +84,10 @@ export const defaultLimits: Limits = {
   rejectionBytesPerClient: 65_536,
   rejectionsPerSpace: 1000,
   rejectionBytesPerSpace: 262_144,
+  httpRequestsPerSecondPerUser: 120,
+  httpRequestsPerSecondPerClient: 60,
+  httpRateBuckets: 10_000,
+  httpRateBucketBytes: 1_048_576,
 };
 
 /** `defaultLimits` with `overrides` applied. */
