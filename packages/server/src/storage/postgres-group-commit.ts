@@ -61,7 +61,7 @@ export class PostgresGroupCommitter {
     fn: (tx: StorageTransaction) => Promise<T>,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#jobs.push({ spaceId, lock, since, fn, resolve: resolve as (v: unknown) => void, reject });
+      this.#jobs.push({ spaceId, lock, since, fn, resolve, reject });
       // On a later microtask, so that callbacks queued in the same tick share the group.
       if (this.#jobs.length === 1) queueMicrotask(() => this.#start());
     });

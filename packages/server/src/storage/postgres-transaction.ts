@@ -102,7 +102,7 @@ export class PostgresTransaction extends PostgresReader implements StorageTransa
     client: PoolClient,
     spaceId: string,
     head: SpaceHead | undefined,
-    changes?: PrefetchedChanges | undefined,
+    changes?: PrefetchedChanges,
     beforeWrite?: () => Promise<void>,
   ) {
     super(client, spaceId, { head, changes });
