@@ -166,13 +166,13 @@ export class PostgresReader implements StorageReader {
 
   async clients(query: ClientQuery = {}): Promise<ClientRow[]> {
     const since = this.#clientsSince;
-    if (since !== undefined && query.userId === undefined && since.since === (query.sinceVersion ?? 0)) {
+    if (since !== undefined && query.userId === undefined && since.since === query.sinceVersion) {
       this.#clientsSince = undefined;
       return since.clients.map(toClientRow);
     }
     const rows = await this.query<ClientRecord>("clients", [
       this.spaceId,
-      query.sinceVersion ?? 0,
+      query.sinceVersion ?? -1,
       query.userId ?? null,
     ]);
     return rows.map(toClientRow);
