@@ -181,3 +181,59 @@ describe("gzip on the HTTP endpoints", () => {
     expect(after.status).toBe(200);
   });
 });
+
+describe("slow readers, with permessage-deflate", () => {
+  it("drops a peer that stops reading once its socket holds maxBufferedBytes, and keeps the others", async () => {
+    t = await startTestServer({}, { maxBufferedBytes: 256 * 1024 });
+    const writer = await open("alice", "w", true);
+    const stalled = await open("bob", "s", true);
+    (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    expect(t.server.metrics.connections).toBe(2);
+    // Random text deflates little: each poke puts about 40 KB on the wire.
+    const text = () =>
+      Array.from({ length: 90 }, () => String.fromCharCode(33 + Math.floor(Math.random() * 90))).join("");
+    for (let round = 0; round < 400 && t.server.metrics.connections === 2; round++) {
+      const from = writer.messages.length;
+      writer.send({
+        type: "push",
+        client_id: "w",
+        mutations: Array.from({ length: 500 }, (_, i) => ({
+          id: round * 500 + i + 1,
+          name: "setItem",
+          args: { id: `item-${i}`, text: text() },
+          timestamp: 0,
+        })),
+      });
+      await writer.waitFor((m) => m.type === "poke", from);
+    }
+    expect(t.server.metrics.connections).toBe(1);
+    expect(writer.closed).toBeUndefined();
+  });
+
+  it("keeps a peer that reads a snapshot whose parts wait for the compressor", async () => {
+    // Parts of 32 KiB; the snapshot is about 400 KB, queued all at once for deflating.
+    t = await startTestServer({ limits: { maxFrameBytes: 64 * 1024 } }, { maxBufferedBytes: 256 * 1024 });
+    const writer = await open("alice", "w", true);
+    for (let round = 0; round < 12; round++) {
+      const from = writer.messages.length;
+      writer.send({
+        type: "push",
+        client_id: "w",
+        mutations: Array.from({ length: 250 }, (_, i) => ({
+          id: round * 250 + i + 1,
+          name: "setItem",
+          args: { id: `item-${round}-${i}`, text: `Item ${i}: `.padEnd(90, "buy milk ") },
+          timestamp: 0,
+        })),
+      });
+      await writer.waitFor((m) => m.type === "poke", from);
+    }
+    const reader = await open("bob", "r", true);
+    const at = await mark(reader);
+    reader.send({ type: "pull", client_id: "r", base_version: 0 });
+    const { frameBytes, wireBytes } = await at.until((m) => m.type === "pull_response" && m.more !== true);
+    expect(frameBytes).toBeGreaterThan(256 * 1024);
+    expect(wireBytes).toBeLessThan(frameBytes / 4);
+    expect(reader.closed).toBeUndefined();
+  });
+});

@@ -14,7 +14,7 @@ export interface WebSocketOptions {
   path?: string;
   /** Interval of WebSocket pings; a peer that misses one is dropped. 0 disables. @default 30000 */
   pingIntervalMs?: number;
-  /** Bytes queued for a peer that reads too slowly before it is dropped. @default 16 MiB */
+  /** Bytes waiting in the socket for a peer that reads too slowly before it is dropped. @default 16 MiB */
   maxBufferedBytes?: number;
   /**
    * permessage-deflate for frames from a size on (see `perMessageDeflate`), with clients that
@@ -53,10 +53,14 @@ export function attachWebSocket(
   wss.on("connection", (ws, req) => {
     alive.add(ws);
     ws.on("pong", () => alive.add(ws));
+    // What the peer has not read yet is what waits in the socket. Not `ws.bufferedAmount`: it
+    // also counts frames queued for the compressor, which a snapshot sent in many parts fills
+    // faster than zlib empties it, however fast the peer reads.
+    const socket = req.socket;
     const handle = server.connect(
       (frame) => {
         if (ws.readyState !== ws.OPEN) return;
-        if (ws.bufferedAmount > maxBuffered) ws.terminate();
+        if (socket.writableLength > maxBuffered) ws.terminate();
         else {
           server.metrics.bytesOut.add(WEBSOCKET, Buffer.byteLength(frame));
           ws.send(frame);
