@@ -32,15 +32,15 @@ export interface TodoAuthOptions {
 /** The todo app's signed, expiring tokens: the sign-in endpoint, and the sync server's check. */
 export interface TodoAuth {
   /** A token for `userId`, valid for `ttlSeconds`. */
-  issue(userId: string): Promise<{ token: string; expiresAt: number }>;
+  readonly issue: (userId: string) => Promise<{ token: string; expiresAt: number }>;
   /** The sync server's `authenticate` hook: the token's user and expiry, or a refusal. */
-  authenticate(request: AuthenticateRequest): Promise<Authenticated>;
+  readonly authenticate: (request: AuthenticateRequest) => Promise<Authenticated>;
   /**
    * `POST /auth/login` with `{ "name": "<user id>" }` answers `{ "token", "expires_at" }`; other
    * requests resolve to false. The demo's sign-in takes the picked name as it is: a real app
    * checks a password or its identity provider here, and signs only then.
    */
-  handleLogin(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  readonly handleLogin: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 const ISSUER = "synced-store-todo";
@@ -62,7 +62,7 @@ export function todoAuth(options: TodoAuthOptions): TodoAuth {
   };
   return {
     issue,
-    async authenticate({ auth }) {
+    authenticate: async ({ auth }) => {
       if (auth === undefined) throw new Error("No token: sign in first");
       const { payload } = await jwtVerify(auth, key, { issuer: ISSUER, algorithms: ["HS256"] });
       if (typeof payload.sub !== "string" || !USER_ID.test(payload.sub) || payload.exp === undefined) {
@@ -70,7 +70,7 @@ export function todoAuth(options: TodoAuthOptions): TodoAuth {
       }
       return { userId: payload.sub, expiresAt: payload.exp * 1000 };
     },
-    async handleLogin(req, res) {
+    handleLogin: async (req, res) => {
       if (req.url?.split("?")[0] !== "/auth/login") return false;
       if (req.method !== "POST") return answer(res, 405, { error: "Use POST" });
       const name = await readName(req);
