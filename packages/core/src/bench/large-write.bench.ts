@@ -46,14 +46,17 @@ const bench = defineStore({
   },
 });
 
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const freshStore = async () => {
   const store = createStore(bench, { space: "s", userId: "u1", persistence: memoryPersistence() });
   await store.ready;
   return store;
 };
 
-/** Times `run` on a fresh store each time (store creation and GC outside the timing). */
+/**
+ * Times `run` on a fresh store each time (store creation outside the timing). No forced GC between
+ * runs: a full collection right before a sample leaves V8 slower for the next few milliseconds
+ * than it ever is in an app, and the earlier stores' garbage is part of real use.
+ */
 async function timeOnFreshStores(
   run: (store: Awaited<ReturnType<typeof freshStore>>) => Promise<unknown>,
   { iterations, warmup }: { iterations: number; warmup: number },
@@ -61,7 +64,6 @@ async function timeOnFreshStores(
   const samples: number[] = [];
   for (let i = 0; i < warmup + iterations; i++) {
     const store = await freshStore();
-    gc();
     const t0 = performance.now();
     await run(store);
     const ms = performance.now() - t0;

@@ -80,6 +80,8 @@ export class LocalStore implements SyncTarget, PeerTarget {
   #base = new OrderedMap<unknown>();
   #overlay: Layer = new OrderedMap();
   #view = new LayeredView(this.#base, [this.#overlay]);
+  /** The overlay is also a pending mutation's `writes`: copy it before writing to it. */
+  #overlayShared = false;
   readonly #queue: PendingQueue;
   #baseVersion = 0;
   #historyId: string | null = null;
@@ -255,10 +257,10 @@ export class LocalStore implements SyncTarget, PeerTarget {
       const changes = new Map<string, { oldValue: unknown; newValue: unknown }>();
       for (const [key, value] of tx.writes.entries()) {
         const oldValue = this.#view.get(key);
-        this.#overlay.set(key, value);
         const newValue = value === DELETED ? undefined : value;
         if (oldValue !== newValue) changes.set(key, { oldValue, newValue });
       }
+      this.#layOver(tx.writes);
       const persisted = this.#persistence.write({ pendingPut: [toPersisted(m)] });
       this.#emitChange({ changes, reset: false });
       this.#localMutationListeners.emit(this.#onListenerError, toWire(m));
@@ -437,7 +439,26 @@ export class LocalStore implements SyncTarget, PeerTarget {
       logger: this.#logger,
       changed: this.#peers.size === 0 ? changed : undefined,
     });
+    this.#setOverlay(overlay, false);
+  }
+
+  /**
+   * Lays a mutation's writes over the overlay. An empty overlay becomes the writes themselves
+   * (a 10,000-key mutation is not copied key by key); the layer is then shared with the pending
+   * mutation, which never changes it, so the overlay is copied before it is next written to.
+   */
+  #layOver(writes: Layer): void {
+    if (this.#overlay.size === 0) {
+      this.#setOverlay(writes, true);
+      return;
+    }
+    if (this.#overlayShared) this.#setOverlay(this.#overlay.clone(), false);
+    for (const [key, value] of writes.entries()) this.#overlay.set(key, value);
+  }
+
+  #setOverlay(overlay: Layer, shared: boolean): void {
     this.#overlay = overlay;
+    this.#overlayShared = shared;
     this.#view = new LayeredView(this.#base, [overlay]);
   }
 
