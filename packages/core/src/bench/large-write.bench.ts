@@ -81,7 +81,8 @@ const results: BenchResult[] = [];
   });
   results.push({
     name: "one mutation writing 10,000 small keys (fresh client)",
-    workload: "writeRows: 10,000 new keys rows/* ← {id,title,rank,done} built in the mutator, zod-typed, awaited mutate, memory persistence",
+    workload:
+      "writeRows: 10,000 new keys rows/* ← {id,title,rank,done} built in the mutator, zod-typed, awaited mutate, memory persistence",
     timing,
     target: "≤ 15 ms",
     met: timing.medianMs <= 15,
@@ -94,7 +95,8 @@ const results: BenchResult[] = [];
   });
   results.push({
     name: "one mutation writing 10 MB (fresh client)",
-    workload: "writeBlobs: 10,000 new keys blobs/* ← {id, data: 1 KB string} built in the mutator, zod-typed, awaited mutate",
+    workload:
+      "writeBlobs: 10,000 new keys blobs/* ← {id, data: 1 KB string} built in the mutator, zod-typed, awaited mutate",
     timing,
     figures: { bytes: KEYS * BLOB_BYTES },
     target: "≤ 25 ms",
