@@ -443,12 +443,13 @@ export class LocalStore implements SyncTarget, PeerTarget {
   }
 
   /**
-   * Lays a mutation's writes over the overlay. An empty overlay becomes the writes themselves
-   * (a 10,000-key mutation is not copied key by key); the layer is then shared with the pending
-   * mutation, which never changes it, so the overlay is copied before it is next written to.
+   * Lays a mutation's writes over the overlay. When they cover it (an empty overlay, or a bulk
+   * write of the same keys again), the overlay becomes the writes themselves: a 10,000-key
+   * mutation is not copied key by key. The layer is then shared with the pending mutation, which
+   * never changes it, so the overlay is copied before it is next written to.
    */
   #layOver(writes: Layer): void {
-    if (this.#overlay.size === 0) {
+    if (covers(writes, this.#overlay)) {
       this.#setOverlay(writes, true);
       return;
     }
@@ -497,4 +498,11 @@ export class LocalStore implements SyncTarget, PeerTarget {
     this.#tail = run.catch(() => undefined);
     return run;
   }
+}
+
+/** Whether every key of `layer` is in `writes` (so `writes` over `layer` is `writes` alone). */
+function covers(writes: Layer, layer: Layer): boolean {
+  if (layer.size > writes.size) return false;
+  for (const key of layer.keys()) if (!writes.has(key)) return false;
+  return true;
 }
