@@ -131,7 +131,6 @@ describe("storedValue", () => {
       },
       keyed: { toJSON: (key: string) => `key:${key}` },
       list: [{ toJSON: (key: string) => `at:${key}` }],
-      // eslint-disable-next-line no-new-wrappers, @typescript-eslint/no-wrapper-object-types
       boxed: [new Number(-0), new String("s"), new Boolean(false), new Number(Infinity)],
     };
     expect(storedValue("k", input)).toEqual({
