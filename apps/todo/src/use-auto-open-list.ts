@@ -1,6 +1,6 @@
 import type { Store } from "@synced-store/core";
 import { useSubscribe, useSyncStatus } from "@synced-store/react";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { newId } from "./new-id.js";
 import type { TodoDefinition } from "./shared/definition.js";
 import type { SelectOptions } from "./use-hash-list.js";
@@ -30,6 +30,9 @@ export function useAutoOpenList(
   });
   const lists = all.filter((l) => !gone.has(l.id));
   const { connection } = useSyncStatus(directory);
+  // The list open now, read when `openFirstList` answers: the user may have followed a link meanwhile.
+  const openNow = useRef(listId);
+  openNow.current = listId !== null && !gone.has(listId) ? listId : null;
   useEffect(() => {
     if (listId !== null && !gone.has(listId)) {
       localStorage.setItem(lastListKey(userId), listId);
@@ -42,7 +45,10 @@ export function useAutoOpenList(
     localStorage.setItem(welcomedKey(userId), "1");
     directory.action
       .openFirstList({ id: newId(), name: FIRST_LIST_NAME, createdAt: Date.now() })
-      .then(({ id }) => select(id, { replace: true }))
+      .then(({ id }) => {
+        // A late answer must not take the user away from a list they opened in the meantime.
+        if (openNow.current === null) select(id, { replace: true });
+      })
       .catch(() => localStorage.removeItem(welcomedKey(userId))); // offline again: try next time
   }, [directory, userId, listId, lists, gone, connection, select]);
 }

@@ -9,6 +9,7 @@ import { startWhiteboardServer, type RunningWhiteboardServer } from "../server/s
 import { SERVER_MAX_NOTE_TEXT } from "../src/shared/schemas.js";
 import { expectNoSeriousA11yViolations } from "../../e2e-kit/axe.js";
 import { launchChromium, PHONE, type TestBrowser } from "../../e2e-kit/chromium.js";
+import type { Point } from "../src/viewport.js";
 import { screenshotDir } from "../../e2e-kit/screenshot-dir.js";
 import { converged, create, drawn, signIn, WAIT } from "./board-page.js";
 
@@ -25,6 +26,26 @@ async function onScreen(page: Page, locator: Locator): Promise<boolean> {
   return (
     box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= width && box.y + box.height <= height
   );
+}
+
+/**
+ * Real touch input through the browser: one finger down at `from` (page coordinates); when `hold`,
+ * kept still until the board shows a marquee; then dragged to `to` and lifted.
+ */
+async function fingerDrag(page: Page, from: Point, to: Point, hold: boolean): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const touch = (type: "touchStart" | "touchMove" | "touchEnd", at: Point | null) =>
+    cdp.send("Input.dispatchTouchEvent", { type, touchPoints: at ? [{ x: at.x, y: at.y, id: 1 }] : [] });
+  await touch("touchStart", from);
+  if (hold) await page.getByTestId("marquee").waitFor({ ...WAIT, state: "attached" });
+  for (let i = 1; i <= 8; i++) {
+    await touch("touchMove", {
+      x: from.x + ((to.x - from.x) * i) / 8,
+      y: from.y + ((to.y - from.y) * i) / 8,
+    });
+  }
+  await touch("touchEnd", null);
+  await cdp.detach();
 }
 
 describe("whiteboard on phones (390×844, touch), two users", () => {
@@ -119,6 +140,25 @@ describe("whiteboard on phones (390×844, touch), two users", () => {
 
     await expectNoSeriousA11yViolations(ada);
     await expectNoSeriousA11yViolations(bob);
+  });
+
+  it("selects several shapes by touch (hold, then drag a marquee) and deletes them together as one undo step", async () => {
+    await ada.getByRole("button", { name: "Fit to content" }).tap();
+    const shapes = await drawn(ada);
+    expect(shapes.length).toBeGreaterThanOrEqual(2);
+    const canvas = (await ada.getByTestId("canvas").boundingBox())!;
+    // Fit to content leaves a margin: the canvas's corners are empty board.
+    const from = { x: canvas.x + 6, y: canvas.y + 6 };
+    const to = { x: canvas.x + canvas.width - 6, y: canvas.y + canvas.height - 6 };
+    await fingerDrag(ada, from, to, true);
+    await expect.poll(() => ada.locator(".selection").count(), WAIT).toBe(shapes.length);
+
+    // The buttons by mouse: after an emulated long press, headless Chromium holds back the next
+    // tap's click until another touch starts (a phone's browser does not).
+    await ada.getByRole("button", { name: `Delete ${shapes.length} selected shapes` }).click();
+    await expect.poll(async () => (await drawn(bob)).length, WAIT).toBe(0);
+    await ada.getByRole("button", { name: "Undo" }).click();
+    await expect.poll(async () => (await drawn(bob)).length, WAIT).toBe(shapes.length);
   });
 
   it("saves a phone screenshot of two users", async () => {

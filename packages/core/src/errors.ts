@@ -23,6 +23,10 @@ export type SyncedStoreErrorCode =
   | "persisted_version_ahead"
   | "unauthenticated"
   | "unauthorized"
+  | "client_id_taken"
+  | "too_many_clients"
+  | "auth_expired"
+  | "revoked"
   | "internal";
 
 /** Base class of every error Synced-Store throws. */

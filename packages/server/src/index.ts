@@ -2,12 +2,23 @@
  * `@synced-store/server`: the sync server engine, its storage contract and in-memory storage.
  * Transports live in `./node`, SQLite in `./sqlite`, PostgreSQL in `./postgres`.
  */
-export { createSyncServer, type SyncServer, type SyncServerOptions } from "./sync-server.js";
+export {
+  createSyncServer,
+  type DisconnectFilter,
+  type SyncServer,
+  type SyncServerOptions,
+} from "./sync-server.js";
 export type { ConnectionHandle, SendFrame, CloseTransport } from "./connection/connection-handler.js";
 export { CloseCode } from "./connection/close-code.js";
 export type { HostRuntime } from "./runtime/host-runtime.js";
 export { nodeHostRuntime } from "./runtime/node-host-runtime.js";
-export type { AuthenticateRequest, ConnectionInfo, RequestInfo, ServerHooks } from "./connection/hooks.js";
+export type {
+  Authenticated,
+  AuthenticateRequest,
+  ConnectionInfo,
+  RequestInfo,
+  ServerHooks,
+} from "./connection/hooks.js";
 export { defaultLimits, type Limits } from "./engine/limits.js";
 export type { MigrationReport } from "./engine/migrate-spaces.js";
 export type { MutatorOverrides } from "./engine/store-runtime.js";

@@ -6,7 +6,7 @@ import {
   type ConnectionHandle,
   type SendFrame,
 } from "./connection/connection-handler.js";
-import type { HandlerEnvironment } from "./connection/handler-environment.js";
+import type { HandlerEnvironment, Session } from "./connection/handler-environment.js";
 import type { RequestInfo, ServerHooks } from "./connection/hooks.js";
 import { resolveLimits, type Limits } from "./engine/limits.js";
 import { migrateSpaces, type MigrationReport } from "./engine/migrate-spaces.js";
@@ -59,6 +59,8 @@ export interface SyncServerOptions extends ServerHooks {
   idleSpaceMs?: number;
   /** Milliseconds clock, for rate limiting. @default `performance.now` */
   now?: () => number;
+  /** Clock that credential expiries (`authenticate`'s `expiresAt`) are read on. @default `Date.now` */
+  wallClock?: () => number;
   /**
    * Turns on the admin endpoint of `listen` / `attach` (`GET /admin`, `/admin/state`), which
    * answers only requests presenting this secret (at least 16 characters). @default off
@@ -69,6 +71,15 @@ export interface SyncServerOptions extends ServerHooks {
    * touch no runtime global, so they run on any host). @default `nodeHostRuntime`
    */
   runtime?: HostRuntime;
+}
+
+/** Which connections `SyncServer.disconnect` ends. */
+export interface DisconnectFilter {
+  readonly userId?: string;
+  readonly spaceId?: string;
+  readonly clientId?: string;
+  /** Sent in the `error` message and as the close reason. @default "Signed out by the server" */
+  readonly reason?: string;
 }
 
 /** A running sync server, independent of any transport. */
@@ -103,6 +114,13 @@ export interface SyncServer {
    * a client.
    */
   inspect(): ServerInspection;
+  /**
+   * Ends the connections of this process that match `filter` (every field given must match):
+   * each gets `error` `revoked` with `reason` and close code 4410, and its client reconnects with
+   * fresh auth. To revoke a user or a token for good, make `authenticate` refuse it first, then
+   * call this; with several processes, call it on each. Returns how many connections it ended.
+   */
+  disconnect(filter: DisconnectFilter): number;
   /** Resolves once every queued operation has finished. */
   settled(): Promise<void>;
   /** Stops listening to the bus and closes the storage (after queued operations); the bus itself stays open. */
@@ -211,8 +229,11 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     });
   }
 
+  const sessions = new Set<Session>();
   const handlerEnv: HandlerEnvironment = {
     hooks: options,
+    sessions,
+    ...(options.wallClock ? { wallClock: options.wallClock } : {}),
     runtime,
     limits,
     logger,
@@ -231,6 +252,16 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       return s.action(userId, name, args);
     },
     notify,
+    disconnect(filter) {
+      const matching = [...sessions].filter(
+        ({ info }) =>
+          (filter.userId === undefined || info.userId === filter.userId) &&
+          (filter.spaceId === undefined || info.spaceId === filter.spaceId) &&
+          (filter.clientId === undefined || info.clientId === filter.clientId),
+      );
+      for (const session of matching) session.revoke(filter.reason ?? "Signed out by the server");
+      return matching.length;
+    },
     metrics,
     limits,
     logger,

@@ -36,6 +36,9 @@ type Gesture =
   | { kind: "pinch"; a: Point; b: Point; view: Viewport };
 
 const MIN_SIZE = 20;
+/** A finger held this long on the empty board, moving less than `HOLD_SLOP` px, draws a marquee. */
+const HOLD_MS = 450;
+const HOLD_SLOP = 8;
 const distance = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
 const middle = (a: Point, b: Point) => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
 
@@ -43,7 +46,8 @@ const middle = (a: Point, b: Point) => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2
  * The drawing surface, a view onto the board that pans and zooms. A drag moves every selected
  * shape, writing their boxes at most once per frame (`setBox`, which the store also coalesces
  * while pending) so others see them move live; the gesture is one undo step. Dragging the empty
- * board draws a marquee (mouse) or pans (touch, middle button); two fingers pinch-zoom.
+ * board draws a marquee (mouse, or a finger held still first) or pans (touch, middle button); two
+ * fingers pinch-zoom.
  * Pointer moves also stream this client's cursor, in board coordinates, to the others.
  */
 export function Canvas(props: CanvasProps) {
@@ -53,6 +57,9 @@ export function Canvas(props: CanvasProps) {
   // Touches on the empty board, by pointer id: two of them are a pinch.
   const touches = useRef(new Map<number, Point>());
   const [marquee, setMarquee] = useState<{ from: Point; to: Point } | null>(null);
+  // Turns a touch pan that has not moved into a marquee (a phone has no drag-to-select otherwise).
+  const hold = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const cancelHold = () => clearTimeout(hold.current);
   const setCursor = useCursorPresence(userId);
   const boxes = useMemo(
     () => frameThrottle((moved: Box[]) => moved.forEach((box) => void mutate.setBox(box))),
@@ -102,19 +109,31 @@ export function Canvas(props: CanvasProps) {
       touches.current.set(e.pointerId, at);
       const [a, b] = [...touches.current.values()];
       if (a && b) {
+        cancelHold();
         gesture.current = { kind: "pinch", a, b, view };
         return;
       }
     }
     e.currentTarget.setPointerCapture(e.pointerId);
     if (e.pointerType === "touch" || e.button === 1) {
-      gesture.current = { kind: "pan", from: at, view };
+      const pan: Gesture = { kind: "pan", from: at, view };
+      gesture.current = pan;
+      if (e.pointerType === "touch") hold.current = setTimeout(() => holdToMarquee(pan), HOLD_MS);
       return;
     }
     const from = toBoard(view, at);
     const base = e.shiftKey ? selectedIds : [];
     gesture.current = { kind: "marquee", from, to: from, base };
     if (!e.shiftKey && selectedIds.length > 0) void mutate.select({ ids: [] });
+  };
+
+  const holdToMarquee = (pan: Gesture & { kind: "pan" }) => {
+    if (gesture.current !== pan) return;
+    onView(() => pan.view); // undo the few pixels the finger moved while held
+    const from = toBoard(pan.view, pan.from);
+    gesture.current = { kind: "marquee", from, to: from, base: [] };
+    setMarquee({ from, to: from });
+    if (latest.current.selectedIds.length > 0) void mutate.select({ ids: [] });
   };
 
   const onPointerMove = (e: PointerEvent) => {
@@ -132,6 +151,7 @@ export function Canvas(props: CanvasProps) {
       const factor = distance(a, b) / Math.max(1, distance(g.a, g.b));
       onView(() => zoomAt(panBy(g.view, to.x - from.x, to.y - from.y), to, factor));
     } else if (g.kind === "pan") {
+      if (distance(at, g.from) > HOLD_SLOP) cancelHold();
       onView(() => panBy(g.view, at.x - g.from.x, at.y - g.from.y));
     } else if (g.kind === "marquee") {
       g.to = toBoard(view, at);
@@ -149,6 +169,7 @@ export function Canvas(props: CanvasProps) {
   };
 
   const endGesture = (e: PointerEvent) => {
+    cancelHold();
     touches.current.delete(e.pointerId);
     const g = gesture.current;
     gesture.current = null;
@@ -193,6 +214,8 @@ export function Canvas(props: CanvasProps) {
       onPointerUp={endGesture}
       onPointerCancel={endGesture}
       onPointerLeave={() => setCursor(null)}
+      // A held finger draws a marquee: no browser menu over it (it would also eat the next tap).
+      onContextMenu={(e) => e.preventDefault()}
     >
       <defs>
         <pattern id="grid" width="24" height="24" patternUnits="userSpaceOnUse" patternTransform={transform}>

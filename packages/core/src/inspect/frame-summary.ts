@@ -35,6 +35,10 @@ export function frameSummary(message: ClientMessage | ServerMessage, clientId: s
       return `request ${message.request_id} ${message.ok ? "ok" : "failed"}`;
     case "error":
       return message.code;
+    case "auth":
+      return "fresh credential";
+    case "auth_refresh":
+      return `expires ${new Date(message.expires_at).toISOString()}`;
     case "presence":
       return "full" in message
         ? `${message.full ? "full " : ""}${message.set.length} set ${message.removed.length} removed`

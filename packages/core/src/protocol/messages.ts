@@ -67,6 +67,11 @@ export const actionMessage = z.object({
 });
 export const pingMessage = z.object({ type: z.literal("ping") });
 /**
+ * A fresh credential for this connection, sent when the server asks with `auth_refresh`. The
+ * server authenticates it as it did `connect`'s; it must name the same user.
+ */
+export const authMessage = z.object({ type: z.literal("auth"), auth: z.string() });
+/**
  * Sets this connection's presence in the space (the whole state: the latest wins), or clears it
  * with `null`. Ephemeral: never stored, never versioned; it ends with the connection.
  */
@@ -82,6 +87,7 @@ export const clientMessage = z.discriminatedUnion("type", [
   actionMessage,
   pingMessage,
   presenceMessage,
+  authMessage,
 ]);
 export type ConnectMessage = z.infer<typeof connectMessage>;
 export type PushMessage = z.infer<typeof pushMessage>;
@@ -89,6 +95,7 @@ export type PullMessage = z.infer<typeof pullMessage>;
 export type ActionMessage = z.infer<typeof actionMessage>;
 export type PingMessage = z.infer<typeof pingMessage>;
 export type PresenceMessage = z.infer<typeof presenceMessage>;
+export type AuthMessage = z.infer<typeof authMessage>;
 export type ClientMessage = z.infer<typeof clientMessage>;
 
 // ---- server → client ----
@@ -114,6 +121,10 @@ export const wireErrorCode = z.enum([
   "handshake_timeout",
   "unauthenticated",
   "unauthorized",
+  "client_id_taken",
+  "too_many_clients",
+  "auth_expired",
+  "revoked",
   "unknown_space",
   "update_needed",
   "server_version_behind",
@@ -192,6 +203,14 @@ export const errorMessage = z.object({
   server_version: z.number().int().optional(),
 });
 export const pongMessage = z.object({ type: z.literal("pong") });
+/**
+ * The connection's credential expires at `expires_at` (ms since the epoch): the client should
+ * send a fresh one (`auth`) before then, or the connection closes with `auth_expired`.
+ */
+export const authRefreshMessage = z.object({
+  type: z.literal("auth_refresh"),
+  expires_at: z.number(),
+});
 /** One connection's presence as others see it. */
 export const presenceEntry = z.object({
   client_id: z.string(),
@@ -220,6 +239,7 @@ export const serverMessage = z.union([
   errorMessage,
   pongMessage,
   presenceUpdateMessage,
+  authRefreshMessage,
 ]);
 export type ConnectedMessage = z.infer<typeof connectedMessage>;
 export type PokeMessage = z.infer<typeof pokeMessage>;
@@ -229,4 +249,5 @@ export type ActionResultMessage = z.infer<typeof actionResultMessage>;
 export type ErrorMessage = z.infer<typeof errorMessage>;
 export type PongMessage = z.infer<typeof pongMessage>;
 export type PresenceUpdateMessage = z.infer<typeof presenceUpdateMessage>;
+export type AuthRefreshMessage = z.infer<typeof authRefreshMessage>;
 export type ServerMessage = z.infer<typeof serverMessage>;

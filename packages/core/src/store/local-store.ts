@@ -22,7 +22,7 @@ import type { PeerTarget } from "./peer-target.js";
 import { StoreReadTransaction, type ReadRecorder, type TransactionContext } from "./read-transaction.js";
 import { collectChanges, type StoreChange } from "./store-change.js";
 import { RejectionStream } from "./rejection-stream.js";
-import { replayPending } from "./replay-pending.js";
+import { changedUnderPending, rebase } from "./rebase.js";
 import { upgradePersistedState } from "./upgrade-persisted-state.js";
 import { runMutator, type RunnableMutator } from "./run-mutator.js";
 import type { StoreTap } from "./store-tap.js";
@@ -388,12 +388,15 @@ export class LocalStore implements SyncTarget, PeerTarget {
       this.#baseVersion = update.maxIncludedVersion;
     }
 
-    // What the mutations still pending may now read differently: patched keys, and the keys the
-    // acknowledged mutations wrote (their effect leaves the overlay). A reset changes everything,
-    // and so do other tabs' mutations leaving (the cached effects were computed among them).
-    const changed = reset || peersDropped ? undefined : new Set(written.keys());
-    for (const m of acked) for (const key of m.writes.keys()) changed?.add(key);
-    await this.#replay(changed);
+    // Which pending mutations run again: the rebase rule, in rebase.ts.
+    await this.#replay(
+      changedUnderPending({
+        reset,
+        peersChanged: peersDropped,
+        patched: written.keys(),
+        acknowledged: acked,
+      }),
+    );
     // Keys only the new overlay touches kept their base value, which the patch left alone.
     for (const key of this.#overlay.keys()) if (!before.has(key)) before.set(key, this.#base.get(key));
     const changes = collectChanges(before, (key) => this.#view.get(key));
@@ -425,19 +428,18 @@ export class LocalStore implements SyncTarget, PeerTarget {
   }
 
   /**
-   * Rebuilds the overlay by replaying the pending mutations (and other tabs' ones) over the base.
-   * With `changed`, mutations that read none of it keep their effect (see `replayPending`); with
-   * other tabs' mutations shown, every step runs.
+   * Rebuilds the overlay by rebasing the pending mutations (and other tabs' ones) on the base.
+   * `changed` comes from `changedUnderPending`; undefined (load, peer changes) runs every step.
    */
   async #replay(changed?: ReadonlySet<string>): Promise<void> {
-    const overlay = await replayPending({
+    const overlay = await rebase({
       base: this.#base,
       steps: this.#peers.replayOrder(this.#clientId, this.#queue.mutations),
       mutators: this.#mutators,
       patterns: this.#patterns,
       ctx: this.#ctx(),
       logger: this.#logger,
-      changed: this.#peers.size === 0 ? changed : undefined,
+      changed,
     });
     this.#setOverlay(overlay, false);
   }

@@ -15,6 +15,10 @@ const LOCAL_CODES: ReadonlySet<string> = new Set<SyncedStoreErrorCode>([
   "mutator_retired",
   "unauthenticated",
   "unauthorized",
+  "client_id_taken",
+  "too_many_clients",
+  "auth_expired",
+  "revoked",
   "internal",
 ]);
 

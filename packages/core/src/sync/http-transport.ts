@@ -89,6 +89,11 @@ export function httpTransport(options: HttpTransportOptions): Transport {
           const message = decodeClientMessage(frame);
           // Heartbeats are for sockets; each HTTP request already proves the server is there.
           if (message.type === "ping") return;
+          // Every request carries the connect message: a fresh credential goes there.
+          if (message.type === "auth") {
+            if (connect !== null) connect = { ...connect, auth: message.auth };
+            return;
+          }
           if (message.type === "connect") connect = message;
           if (message.type === "presence") {
             // A cursor streams faster than requests return: only the latest state waits in line.

@@ -11,16 +11,24 @@ import type { WireErrorCode } from "../protocol/messages.js";
  */
 export type ServerErrorAction = "fatal" | "reconnect" | "repush" | "wait" | "report";
 
-const FATAL: ReadonlySet<WireErrorCode> = new Set(["update_needed", "unauthorized", "unknown_space"]);
+const FATAL: ReadonlySet<WireErrorCode> = new Set([
+  "update_needed",
+  "unauthorized",
+  "unknown_space",
+  "client_id_taken",
+  "too_many_clients",
+]);
+/** Fatal with a fixed token (the same one would fail again); with an auth function, reconnect. */
+const CREDENTIAL: ReadonlySet<WireErrorCode> = new Set(["unauthenticated", "auth_expired", "revoked"]);
 const RECONNECT: ReadonlySet<WireErrorCode> = new Set(["internal", "not_connected", "handshake_timeout"]);
 
 /**
- * The action for `code`. `unauthenticated` is fatal only with a fixed token: with an auth
- * function, the next connection asks it for a fresh credential.
+ * The action for `code`. `unauthenticated`, `auth_expired` and `revoked` are fatal only with a
+ * fixed token: with an auth function, the next connection asks it for a fresh credential.
  */
 export function serverErrorAction(code: WireErrorCode, authIsFunction: boolean): ServerErrorAction {
-  if (FATAL.has(code) || (code === "unauthenticated" && !authIsFunction)) return "fatal";
-  if (RECONNECT.has(code)) return "reconnect";
+  if (FATAL.has(code) || (CREDENTIAL.has(code) && !authIsFunction)) return "fatal";
+  if (RECONNECT.has(code) || CREDENTIAL.has(code)) return "reconnect";
   if (code === "mutation_gap") return "repush";
   if (code === "server_version_behind") return "wait";
   return "report";

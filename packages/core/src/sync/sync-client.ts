@@ -27,6 +27,8 @@ interface Connection {
   phase: "opening" | "handshaking" | "ready";
   /** Its close keeps the error that ended it in the status (not "connection lost"). */
   keepError?: boolean;
+  /** An `auth_refresh` is being answered (the auth function was called). */
+  refreshing?: boolean;
 }
 
 /*
@@ -364,6 +366,10 @@ export class SyncClient {
         return;
       case "presence":
         return this.options.presence?.receive(message);
+      case "auth_refresh":
+        // Not awaited: the app's auth function may take a while, and updates must not wait for it.
+        void this.refreshAuth(conn);
+        return;
       default:
         assertNever(message);
     }
@@ -399,6 +405,26 @@ export class SyncClient {
     this.pushes.start(message.last_mutation_id);
     // The server keeps presence per connection: announce ours again on every new one.
     this.presence?.start();
+  }
+
+  /**
+   * The server asks for a fresh credential before this connection's expires: ask the auth
+   * function again and send the result on the same connection (the queue and subscriptions carry
+   * on). A fixed token cannot be refreshed: the server closes at the expiry, and that is fatal.
+   */
+  private async refreshAuth(conn: Connection): Promise<void> {
+    const source = this.options.auth;
+    if (typeof source !== "function" || conn.refreshing === true) return;
+    conn.refreshing = true;
+    try {
+      const auth = await source();
+      if (conn === this.conn && conn.phase === "ready") this.send({ type: "auth", auth });
+    } catch (error) {
+      // The connection lasts until the expiry; the reconnect after it asks the function again.
+      this.report(toSyncedStoreError(error));
+    } finally {
+      conn.refreshing = false;
+    }
   }
 
   private onServerError(conn: Connection, message: ErrorMessage): void {

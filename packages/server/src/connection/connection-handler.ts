@@ -3,6 +3,7 @@ import {
   decodeClientMessage,
   encodeMessage,
   type ActionMessage,
+  type AuthMessage,
   type ClientMessage,
   type ConnectMessage,
   type ErrorMessage,
@@ -19,6 +20,9 @@ import type { HandlerEnvironment } from "./handler-environment.js";
 import { handshake } from "./handshake.js";
 import type { ConnectionInfo, RequestInfo } from "./hooks.js";
 import { RateLimiter } from "./rate-limiter.js";
+import { authenticateCredential, wallClock } from "./credential.js";
+import { CredentialExpiry } from "./credential-expiry.js";
+import type { Session } from "./handler-environment.js";
 import type { PresenceOwner } from "../presence/presence-record.js";
 
 /** Sends one frame to the peer. */
@@ -34,6 +38,8 @@ export interface ConnectionHandle {
   close(): void;
   /** Resolves when every frame fed so far has been handled. */
   idle(): Promise<void>;
+  /** The user the handshake admitted; undefined before (or without) a successful `connect`. */
+  readonly userId: string | undefined;
 }
 
 /** Pushes of one connection queued in its space before the handler waits for their commits. */
@@ -82,6 +88,16 @@ export function connect(
       );
     }
   }, env.limits.handshakeTimeoutMs);
+  const expiry = new CredentialExpiry(wallClock(env), env.limits.authRefreshLeadMs, {
+    refreshDue: (expiresAt) => sendMessage({ type: "auth_refresh", expires_at: expiresAt }),
+    expired: () =>
+      fail(
+        "auth_expired",
+        "The connection's credential expired; reconnect with a fresh one",
+        CloseCode.authExpired,
+      ),
+  });
+  let session: Session | undefined;
   const stopHandshakeTimer = () => {
     if (handshakeTimer !== undefined) clearTimeout(handshakeTimer);
     handshakeTimer = undefined;
@@ -127,6 +143,8 @@ export function connect(
         return onAction(space, info, message);
       case "presence":
         return onPresence(info, message);
+      case "auth":
+        return onAuth(info, message);
       default:
         // A message type added to the protocol does not compile until it is handled here.
         return assertNever(message);
@@ -163,6 +181,13 @@ export function connect(
       sendMessage({ type: "mutation_error", client_id: info.clientId, mutation_id: id, ...error });
     }
     space.attach(self);
+    // Over HTTP each request is a connection of its own: ask for the refresh in its answer.
+    expiry.schedule(result.expiresAt, { refreshNowWithinLead: polling });
+    session = {
+      info,
+      revoke: (reason) => fail("revoked", reason, CloseCode.revoked),
+    };
+    env.sessions.add(session);
     presenceOwner = { kind: "connection", connection: self };
     env.presence.join(info.spaceId, self);
     if (polling) env.presence.renew(info.spaceId, info.clientId);
@@ -216,6 +241,29 @@ export function connect(
         last_mutation_id: outcome.gapAfter,
       });
     }
+  };
+
+  /** A fresh credential: it must name the connection's user; its expiry replaces the old one. */
+  const onAuth = async (who: ConnectionInfo, message: AuthMessage) => {
+    const credential = await authenticateCredential(env, {
+      auth: message.auth,
+      spaceId: who.spaceId,
+      clientId: who.clientId,
+      request,
+    });
+    if (isClosed()) return;
+    if (!credential.ok) {
+      const close = credential.code === "auth_expired" ? CloseCode.authExpired : CloseCode.unauthenticated;
+      return fail(credential.code, credential.message, close);
+    }
+    if (credential.userId !== who.userId) {
+      return fail(
+        "unauthenticated",
+        "The fresh credential is for another user than the connection's",
+        CloseCode.unauthenticated,
+      );
+    }
+    expiry.schedule(credential.expiresAt);
   };
 
   const onAction = async (s: Space, who: ConnectionInfo, message: ActionMessage) => {
@@ -282,6 +330,8 @@ export function connect(
       const wasReady = phase === "ready";
       phase = "closed";
       stopHandshakeTimer();
+      expiry.cancel();
+      if (session !== undefined) env.sessions.delete(session);
       env.metrics.connectionClosed(transport);
       if (conn !== undefined) space?.detach(conn);
       if (conn !== undefined && info !== undefined) {
@@ -297,6 +347,9 @@ export function connect(
       }
     },
     idle: () => inbox.then(() => pushes),
+    get userId() {
+      return info?.userId;
+    },
   };
   return handle;
 }

@@ -9,6 +9,7 @@ import type { Space } from "../engine/space.js";
 import type { StoreRuntime } from "../engine/store-runtime.js";
 import { isStorableText, utf8Length } from "../util/storable-text.js";
 import { CloseCode } from "./close-code.js";
+import { authenticateCredential } from "./credential.js";
 import type { HandlerEnvironment } from "./handler-environment.js";
 import type { ConnectionInfo, RequestInfo } from "./hooks.js";
 
@@ -19,6 +20,8 @@ export type HandshakeResult =
       readonly space: Space;
       readonly info: ConnectionInfo;
       readonly connected: ConnectedMessage;
+      /** When the connection's credential expires (ms since the epoch), if `authenticate` said. */
+      readonly expiresAt: number | undefined;
       /** The client's state is from another history or ahead of the server: reset it on its next pull. */
       readonly reset: boolean;
       /** Rejections the client may have missed (it disconnected before their `mutation_error`). */
@@ -65,20 +68,17 @@ export async function handshake(
       CloseCode.badRequest,
     );
   }
-  let userId: string | undefined;
-  try {
-    const authenticate = env.hooks.authenticate ?? ((r) => r.auth);
-    userId = await authenticate({ auth: message.auth, spaceId, clientId: message.client_id, request });
-  } catch (error) {
-    return refuse(
-      "unauthenticated",
-      `Authentication failed: ${error instanceof Error ? error.message : String(error)}`,
-      CloseCode.unauthenticated,
-    );
+  const credential = await authenticateCredential(env, {
+    auth: message.auth,
+    spaceId,
+    clientId: message.client_id,
+    request,
+  });
+  if (!credential.ok) {
+    const close = credential.code === "auth_expired" ? CloseCode.authExpired : CloseCode.unauthenticated;
+    return refuse(credential.code, credential.message, close);
   }
-  if (userId === undefined || userId.length === 0 || userId.includes("/") || !isStorableText(userId)) {
-    return refuse("unauthenticated", "Authentication failed: no valid user id", CloseCode.unauthenticated);
-  }
+  const { userId, expiresAt } = credential;
   let allowed: boolean;
   try {
     allowed = (await env.hooks.authorize?.(userId, spaceId)) ?? true;
@@ -101,10 +101,17 @@ export async function handshake(
     lastMutationId: message.last_mutation_id,
   });
   if (!admission.ok) {
-    return refuse("unauthorized", "This client id belongs to another user", CloseCode.unauthorized);
+    return admission.reason === "too_many_clients"
+      ? refuse(
+          "too_many_clients",
+          `A user may use at most ${env.limits.maxClientsPerUser} client ids in a space`,
+          CloseCode.tooManyClients,
+        )
+      : refuse("client_id_taken", "This client id belongs to another user", CloseCode.clientIdTaken);
   }
   return {
     ok: true,
+    expiresAt,
     missed: admission.missed,
     space,
     info: { userId, spaceId, clientId: message.client_id, schemaVersion: message.schema_version },

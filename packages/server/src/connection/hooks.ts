@@ -21,6 +21,19 @@ export interface AuthenticateRequest {
   readonly request: RequestInfo;
 }
 
+/**
+ * What `authenticate` returns for a valid credential: the user id, or the user id with the time
+ * the credential expires. Before it, the server asks the client for a fresh credential
+ * (`auth_refresh`); at it, a connection that sent none closes with `auth_expired`.
+ */
+export type Authenticated =
+  | string
+  | {
+      readonly userId: string;
+      /** Milliseconds since the epoch (as `Date.now()`, or a JWT's `exp` times 1000). @default never */
+      readonly expiresAt?: number;
+    };
+
 /** Who a connection is, passed to `onConnect` / `onDisconnect`. */
 export interface ConnectionInfo {
   readonly userId: string;
@@ -33,12 +46,15 @@ export interface ConnectionInfo {
 /** The server's hooks; every one may be async. */
 export interface ServerHooks {
   /**
-   * Returns the user id of a connecting client, or throws / returns undefined to refuse it
-   * (`error` `unauthenticated`, then close with the thrown message as the reason).
-   * User ids must be non-empty and contain no `/`.
+   * Returns the user id of a connecting client (optionally with when its credential expires), or
+   * throws / returns undefined to refuse it (`error` `unauthenticated`, then close with the thrown
+   * message as the reason). Also runs on each fresh credential a connection sends (`auth`), which
+   * must name the same user. User ids must be non-empty, contain no `/`, and fit 256 UTF-8 bytes.
    * @default the `auth` string itself is the user id: for development only
    */
-  authenticate?: (request: AuthenticateRequest) => string | undefined | Promise<string | undefined>;
+  authenticate?: (
+    request: AuthenticateRequest,
+  ) => Authenticated | undefined | Promise<Authenticated | undefined>;
   /** Whether `userId` may use `spaceId`; false refuses (`unauthorized`, then close). @default always */
   authorize?: (userId: string, spaceId: string) => boolean | Promise<boolean>;
   /** A client finished its handshake. */

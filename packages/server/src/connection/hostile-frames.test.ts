@@ -179,7 +179,7 @@ const cases: Case[] = [
       last_mutation_id: 0,
       schema_version: 1,
     }),
-    code: "unauthorized",
+    code: "client_id_taken",
     closes: true,
   },
 ];

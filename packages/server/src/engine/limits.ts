@@ -52,6 +52,30 @@ export interface Limits {
   readonly rejectionsPerSpace: number;
   /** The same in bytes. @default 262_144 */
   readonly rejectionBytesPerSpace: number;
+  /**
+   * Client ids one user may bind in one space (each binding is a stored row, written at the
+   * client's first `connect`); a new one past it is refused with `too_many_clients`. A row holds
+   * at most 200 characters of client id and 256 bytes of user id, so this bounds bytes as well.
+   * @default 1000
+   */
+  readonly maxClientsPerUser: number;
+  /**
+   * How long before a connection's credential expires (`authenticate`'s `expiresAt`) the server
+   * asks the client for a fresh one (`auth_refresh`); for a credential that lives less than twice
+   * this, halfway to its expiry. @default 60000
+   */
+  readonly authRefreshLeadMs: number;
+  /**
+   * HTTP requests one user may make per second, over all their clients and requests (token
+   * bucket, burst of the same size); more get 429 with `Retry-After`. 0 turns it off. @default 120
+   */
+  readonly httpRequestsPerSecondPerUser: number;
+  /** The same per client id, checked before authentication. 0 turns it off. @default 60 */
+  readonly httpRequestsPerSecondPerClient: number;
+  /** Users, and separately client ids, whose HTTP rate is tracked (least recently used forgotten). @default 10_000 */
+  readonly httpRateBuckets: number;
+  /** The same in bytes (id in UTF-16 plus 64 per bucket), for each of the two. @default 1_048_576 */
+  readonly httpRateBucketBytes: number;
 }
 
 /** The defaults of `Limits`. */
@@ -73,6 +97,12 @@ export const defaultLimits: Limits = {
   rejectionBytesPerClient: 65_536,
   rejectionsPerSpace: 1000,
   rejectionBytesPerSpace: 262_144,
+  maxClientsPerUser: 1000,
+  authRefreshLeadMs: 60_000,
+  httpRequestsPerSecondPerUser: 120,
+  httpRequestsPerSecondPerClient: 60,
+  httpRateBuckets: 10_000,
+  httpRateBucketBytes: 1_048_576,
 };
 
 /** `defaultLimits` with `overrides` applied. */

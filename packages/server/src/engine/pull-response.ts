@@ -43,7 +43,10 @@ export async function pullResponse(
       );
     }
   }
-  const clients = await reader.clients({ userId, sinceVersion: reset ? 0 : baseVersion });
+  // Rows of clients that connected but pushed nothing (id 0) acknowledge nothing.
+  const clients = (await reader.clients({ userId, sinceVersion: reset ? 0 : baseVersion })).filter(
+    (c) => c.lastMutationId > 0,
+  );
   return {
     type: "pull_response",
     min_included_version: reset ? 0 : baseVersion + 1,

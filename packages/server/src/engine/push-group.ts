@@ -51,7 +51,7 @@ export async function processPush(
   if (known !== undefined && known.userId !== p.userId) {
     return {
       errors: [],
-      refused: { code: "unauthorized", message: "This client id belongs to another user" },
+      refused: { code: "client_id_taken", message: "This client id belongs to another user" },
     };
   }
   const result = await processBatch({

@@ -16,7 +16,7 @@ import { quoteName, toWireError, toWireErrorCode, type WireError } from "./wire-
 import { pullResponse } from "./pull-response.js";
 import { pullResponseFrames } from "./snapshot-frames.js";
 import { RejectionLog, rejectionBounds, type Rejection } from "./rejection-log.js";
-import { admit, type Admission, type AdmissionRequest } from "./admission.js";
+import { admit, type Admission, type AdmissionRequest, type Admitted, type Refused } from "./admission.js";
 import { migrateSpace, type SpaceMigration } from "./migrate-space.js";
 import type { HostRuntime } from "../runtime/host-runtime.js";
 
@@ -108,15 +108,47 @@ export class Space {
 
   /**
    * Opens the space and admits a connecting client: whether its state can be patched or must be
-   * reset, and the rejections it may have missed; a client id of another user is refused.
+   * reset, and the rejections it may have missed. A client id new to the space is bound to the
+   * connecting user; one bound to another user is refused.
    */
   async admit(request: AdmissionRequest): Promise<Admission> {
     await this.open();
-    const admitted = admit(this.state, request);
+    const admitted = await this.#run(() => this.#bind(request));
     if (!admitted.ok) return admitted;
     if (admitted.reset) return { ...admitted, missed: [] };
     const missed = await this.missedRejections(request.clientId, request.lastMutationId);
     return { ...admitted, missed };
+  }
+
+  /**
+   * Admits against the cache when it knows the client. Otherwise in a storage transaction that
+   * reads the client's row and, when there is none, writes one for this user: of two users racing
+   * for one new id, in any processes sharing the storage, exactly one binds it (the transactions
+   * of a space never overlap). A user's client rows in a space are bounded (`maxClientsPerUser`).
+   */
+  async #bind(request: AdmissionRequest): Promise<Admitted | Refused> {
+    const { clientId, userId } = request;
+    const cached = this.state.clients.get(clientId);
+    if (cached !== undefined) {
+      return admit({ historyId: this.state.historyId, version: this.state.version, client: cached }, request);
+    }
+    const { admitted, bound } = await this.env.storage.transact(this.id, async (tx) => {
+      const head = await tx.head();
+      await this.#catchUp(tx, head);
+      const row = await tx.getClient(clientId);
+      const client = row && { userId: row.userId, lastMutationId: row.lastMutationId };
+      const view = { historyId: head.historyId, version: head.version, client };
+      if (client !== undefined) return { admitted: admit(view, request), bound: client };
+      if ((await tx.clients({ userId })).length >= this.env.limits.maxClientsPerUser) {
+        return { admitted: { ok: false, reason: "too_many_clients" } as const, bound: undefined };
+      }
+      await tx.putClients([{ clientId, userId, lastMutationId: 0, version: head.version }]);
+      return { admitted: admit(view, request), bound: { userId, lastMutationId: 0 } };
+    });
+    // Cached once committed: another process may have written the row without a new version,
+    // which catching up (changes since a version) would not bring.
+    if (bound !== undefined && !this.state.clients.has(clientId)) this.state.clients.set(clientId, bound);
+    return admitted;
   }
 
   /**

@@ -18,6 +18,11 @@ export class LabeledCounter<TLabel extends string> {
     this.#values.set(key, (this.#values.get(key) ?? 0) + by);
   }
 
+  /** Sets the series of `values` to `value` (for a gauge). */
+  set(values: Readonly<Record<TLabel, string>>, value: number): void {
+    this.#values.set(this.labels.map((l) => `${l}="${escapeLabel(values[l])}"`).join(","), value);
+  }
+
   /** The value of one series (0 when it was never touched). */
   get(values: Readonly<Record<TLabel, string>>): number {
     const key = this.labels.map((l) => `${l}="${escapeLabel(values[l])}"`).join(",");

@@ -88,6 +88,24 @@ export class ServerMetrics {
     "Bytes of frames and response bodies sent to clients, by transport.",
     ["transport"],
   );
+  /** Fed by the Node HTTP adapter: requests over a per-user or per-client rate. */
+  readonly httpRateLimited = new LabeledCounter(
+    "synced_store_http_rate_limited_total",
+    "HTTP sync requests refused with 429, by the rate they exceeded (user or client).",
+    ["scope"],
+  );
+  readonly httpRateBuckets = new LabeledCounter(
+    "synced_store_http_rate_buckets",
+    "Users and client ids whose HTTP request rate is tracked (bounded by Limits.httpRateBuckets).",
+    ["scope"],
+    "gauge",
+  );
+  readonly httpRateBucketBytes = new LabeledCounter(
+    "synced_store_http_rate_bucket_bytes",
+    "Bytes the tracked HTTP rate buckets are counted at (bounded by Limits.httpRateBucketBytes).",
+    ["scope"],
+    "gauge",
+  );
   /** Fed by the Node adapter (`listen`, `attach`); empty on other hosts. */
   readonly eventLoopLag = new Histogram(
     "synced_store_event_loop_lag_ms",
@@ -159,6 +177,9 @@ export class ServerMetrics {
       this.acceptedByTransport,
       this.bytesIn,
       this.bytesOut,
+      this.httpRateLimited,
+      this.httpRateBuckets,
+      this.httpRateBucketBytes,
     ])
       lines.push(...c.toPrometheus());
     for (const h of [

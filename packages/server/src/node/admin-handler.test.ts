@@ -83,7 +83,7 @@ describe("admin endpoint", () => {
     expect(report.bus).toBeNull();
     expect(report.spaces.map((s) => s.id)).toEqual(["test/1", "test/2"]);
     const [one, two] = report.spaces;
-    expect(one).toMatchObject({ version: 1, keyCount: 1, knownClients: 1 });
+    expect(one).toMatchObject({ version: 1, keyCount: 1, knownClients: 2 });
     expect(one?.users).toEqual([
       {
         userId: "ann",

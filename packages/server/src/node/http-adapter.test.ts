@@ -1,20 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { httpConnect as connect } from "../test-support/http-post.js";
 import { startTestServer, type TestServer } from "../test-support/test-server.js";
 
 let t: TestServer;
 afterEach(async () => {
   await t.close();
-});
-
-const connect = (clientId: string, auth: string) => ({
-  type: "connect",
-  space: "test/1",
-  client_id: clientId,
-  auth,
-  history_id: null,
-  base_version: 0,
-  last_mutation_id: 0,
-  schema_version: 1,
 });
 
 async function post(

@@ -2,12 +2,22 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WireErrorCode } from "@synced-store/core/protocol";
 import type { SyncServer } from "../sync-server.js";
 import { nestsDeeperThan } from "../util/json-depth.js";
+import { sendJson, type CompressionOptions } from "./compression.js";
+import { HttpRateLimit, type RateScope } from "./http-rate-limit.js";
+import { readBody } from "./request-body.js";
 import { pathOf, requestInfo } from "./request-info.js";
 
 /** Options of `createHttpHandler`. */
 export interface HttpHandlerOptions {
   /** Path prefix of the endpoints (`{path}/connect`, `/push`, `/pull`, `/action`, `/presence`). @default "/sync" */
   path?: string;
+  /**
+   * Gzip for answers to requests that accept it, from a size on; false sends them as they are.
+   * Request bodies with `Content-Encoding: gzip` are accepted either way. @default `{ thresholdBytes: 1024 }`
+   */
+  compression?: CompressionOptions | false;
+  /** Milliseconds clock of the rate limits (`Limits.httpRequestsPerSecondPerUser`, `…PerClient`). @default `performance.now` */
+  now?: () => number;
 }
 
 const KINDS = new Set(["connect", "push", "pull", "action", "presence"]);
@@ -17,11 +27,46 @@ const KINDS = new Set(["connect", "push", "pull", "action", "presence"]);
  * body `{ "connect": <connect message>, "message"?: <message of that type> }`; the answer is
  * `{ "messages": [<server messages>] }`. Each request is a short-lived connection: the connect
  * runs (authentication included), then the message, and the reply holds what the server sent.
+ * Requests are rate-limited per client id (before authentication) and per user (after it): one
+ * over its rate gets 429 with `Retry-After` and `{ error, code: "rate_limited", scope, retry_after_ms }`.
  * Returns a Node request listener that resolves to false for requests it does not handle.
  */
 export function createHttpHandler(server: SyncServer, options: HttpHandlerOptions = {}) {
   const prefix = options.path ?? "/sync";
   const maxBody = server.limits.maxFrameBytes * 2;
+  const compression = options.compression ?? {};
+  const rate = new HttpRateLimit(server.limits, server.metrics, options.now);
+  const reply = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    code: WireErrorCode,
+    message: string,
+    extra: { headers?: Record<string, string>; fields?: Record<string, unknown> } = {},
+  ): Promise<true> => {
+    await sendJson(
+      req,
+      res,
+      status,
+      JSON.stringify({ error: message, code, ...extra.fields }),
+      compression,
+      extra.headers,
+    );
+    return true;
+  };
+  const tooMany = (req: IncomingMessage, res: ServerResponse, scope: RateScope, waitMs: number) => {
+    return reply(
+      req,
+      res,
+      429,
+      "rate_limited",
+      `Too many requests from this ${scope}; retry in ${waitMs} ms`,
+      {
+        headers: { "retry-after": String(Math.max(1, Math.ceil(waitMs / 1000))) },
+        fields: { scope, retry_after_ms: waitMs },
+      },
+    );
+  };
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = pathOf(req.url);
     if (path === prefix && req.headers.upgrade === undefined) {
@@ -29,6 +74,7 @@ export function createHttpHandler(server: SyncServer, options: HttpHandlerOption
       // app's pages.
       res.setHeader("upgrade", "websocket");
       return reply(
+        req,
         res,
         426,
         "bad_message",
@@ -38,16 +84,18 @@ export function createHttpHandler(server: SyncServer, options: HttpHandlerOption
     if (!path.startsWith(prefix + "/")) return false;
     const kind = path.slice(prefix.length + 1);
     if (!KINDS.has(kind)) return false;
-    if (req.method !== "POST") return reply(res, 405, "bad_message", "Use POST");
-    const body = await readBody(req, maxBody);
-    if (body === undefined) {
-      res.setHeader("connection", "close");
-      return reply(res, 413, "frame_too_large", `Body over ${maxBody} bytes`);
+    if (req.method !== "POST") return reply(req, res, 405, "bad_message", "Use POST");
+    const read = await readBody(req, maxBody);
+    if (!read.ok) {
+      if (read.status === 413) res.setHeader("connection", "close");
+      return reply(req, res, read.status, read.code, read.message);
     }
+    const body = read.text;
     // Before parsing: deep nesting would overflow the stack of what runs after `JSON.parse`.
     const { maxJsonDepth } = server.limits;
     if (nestsDeeperThan(body, maxJsonDepth)) {
       return reply(
+        req,
         res,
         400,
         "bad_message",
@@ -59,17 +107,26 @@ export function createHttpHandler(server: SyncServer, options: HttpHandlerOption
     try {
       parsed = JSON.parse(body) as { connect?: unknown; message?: unknown };
     } catch {
-      return reply(res, 400, "bad_message", "Malformed JSON body");
+      return reply(req, res, 400, "bad_message", "Malformed JSON body");
     }
     if (typeof parsed !== "object" || parsed === null || parsed.connect === undefined) {
-      return reply(res, 400, "bad_message", 'Body must be { "connect": …, "message"?: … }');
+      return reply(req, res, 400, "bad_message", 'Body must be { "connect": …, "message"?: … }');
+    }
+    const { connect } = parsed;
+    const clientId =
+      typeof connect === "object" && connect !== null && "client_id" in connect
+        ? connect.client_id
+        : undefined;
+    if (typeof clientId === "string") {
+      const wait = rate.client(clientId);
+      if (wait > 0) return tooMany(req, res, "client", wait);
     }
     const message = parsed.message as { type?: unknown } | undefined;
     if (kind === "connect" && message !== undefined) {
-      return reply(res, 400, "bad_message", `POST ${prefix}/connect carries no "message"`);
+      return reply(req, res, 400, "bad_message", `POST ${prefix}/connect carries no "message"`);
     }
     if (kind !== "connect" && (typeof message !== "object" || message === null || message.type !== kind)) {
-      return reply(res, 400, "bad_message", `POST ${prefix}/${kind} carries a "${kind}" message`);
+      return reply(req, res, 400, "bad_message", `POST ${prefix}/${kind} carries a "${kind}" message`);
     }
     const frames: string[] = [];
     let closed = false;
@@ -81,6 +138,9 @@ export function createHttpHandler(server: SyncServer, options: HttpHandlerOption
     try {
       handle.handleMessage(JSON.stringify(parsed.connect));
       await handle.idle();
+      // Authenticated now (or refused): the user's rate applies before the message runs.
+      const wait = handle.userId === undefined ? 0 : rate.user(handle.userId);
+      if (wait > 0) return await tooMany(req, res, "user", wait);
       if (!closed && message !== undefined) {
         handle.handleMessage(JSON.stringify(message));
         await handle.idle();
@@ -90,30 +150,7 @@ export function createHttpHandler(server: SyncServer, options: HttpHandlerOption
     }
     const answer = `{"messages":[${frames.join(",")}]}`;
     server.metrics.bytesOut.add({ transport: "http" }, Buffer.byteLength(answer));
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(answer);
+    await sendJson(req, res, 200, answer, compression);
     return true;
   };
-}
-
-/** A refused request: `{ "error": message, "code": <wire error code> }`. */
-function reply(res: ServerResponse, status: number, code: WireErrorCode, message: string): true {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify({ error: message, code }));
-  return true;
-}
-
-function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      // Over the limit: answer at once and discard the rest, so the 413 reaches the client.
-      if (size > max) resolve(undefined);
-      else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(size > max ? undefined : Buffer.concat(chunks).toString()));
-    req.on("error", reject);
-  });
 }

@@ -21,6 +21,8 @@ export interface ListenOptions extends WebSocketOptions {
   adminToken?: string;
   /** @default "/admin" */
   adminPath?: string;
+  /** Milliseconds clock of the HTTP endpoints' rate limits. @default `performance.now` */
+  now?: () => number;
   /** Requests the sync server does not answer (e.g. static files). @default 404 */
   fallback?: (req: IncomingMessage, res: ServerResponse) => void;
 }
@@ -48,7 +50,11 @@ export function attach(
 ): () => Promise<void> {
   const path = options.path ?? "/sync";
   const wss = attachWebSocket(server, httpServer, options);
-  const http = createHttpHandler(server, { path });
+  const http = createHttpHandler(server, {
+    path,
+    ...(options.compression === undefined ? {} : { compression: options.compression }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   const adminToken = options.adminToken ?? server.adminToken;
   const admin =
     adminToken === undefined

@@ -4,6 +4,7 @@ import type { SyncServer } from "../sync-server.js";
 import type { Socket } from "node:net";
 import { pathOf, requestInfo } from "./request-info.js";
 import { requestArrived } from "./request-deadline.js";
+import { perMessageDeflate, type CompressionOptions } from "./compression.js";
 
 const WEBSOCKET = { transport: "websocket" } as const;
 
@@ -13,8 +14,14 @@ export interface WebSocketOptions {
   path?: string;
   /** Interval of WebSocket pings; a peer that misses one is dropped. 0 disables. @default 30000 */
   pingIntervalMs?: number;
-  /** Bytes queued for a peer that reads too slowly before it is dropped. @default 16 MiB */
+  /** Bytes waiting in the socket for a peer that reads too slowly before it is dropped. @default 16 MiB */
   maxBufferedBytes?: number;
+  /**
+   * permessage-deflate for frames from a size on (see `perMessageDeflate`), with clients that
+   * offer it; `listen` / `attach` apply the same threshold to gzip on the HTTP endpoints. false
+   * turns both off. @default `{ thresholdBytes: 1024 }`
+   */
+  compression?: CompressionOptions | false;
 }
 
 /**
@@ -30,7 +37,12 @@ export function attachWebSocket(
   const maxBuffered = options.maxBufferedBytes ?? 16 * 1024 * 1024;
   // Frames up to twice the limit reach the handler, which answers with `frame_too_large`; `ws`
   // cuts anything larger itself (close 1009).
-  const wss = new WebSocketServer({ noServer: true, maxPayload: server.limits.maxFrameBytes * 2 });
+  // `maxPayload` bounds inflated frames too: `ws` stops inflating there (close 1009).
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: server.limits.maxFrameBytes * 2,
+    perMessageDeflate: perMessageDeflate(options.compression ?? {}),
+  });
   httpServer.on("upgrade", (req, socket, head) => {
     requestArrived(socket as Socket);
     if (pathOf(req.url) === path)
@@ -41,10 +53,14 @@ export function attachWebSocket(
   wss.on("connection", (ws, req) => {
     alive.add(ws);
     ws.on("pong", () => alive.add(ws));
+    // What the peer has not read yet is what waits in the socket. Not `ws.bufferedAmount`: it
+    // also counts frames queued for the compressor, which a snapshot sent in many parts fills
+    // faster than zlib empties it, however fast the peer reads.
+    const socket = req.socket;
     const handle = server.connect(
       (frame) => {
         if (ws.readyState !== ws.OPEN) return;
-        if (ws.bufferedAmount > maxBuffered) ws.terminate();
+        if (socket.writableLength > maxBuffered) ws.terminate();
         else {
           server.metrics.bytesOut.add(WEBSOCKET, Buffer.byteLength(frame));
           ws.send(frame);

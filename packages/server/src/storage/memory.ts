@@ -134,7 +134,7 @@ class MemoryReader implements StorageReader {
   }
 
   clients(query: ClientQuery = {}): Promise<ClientRow[]> {
-    const since = query.sinceVersion ?? 0;
+    const since = query.sinceVersion ?? -1;
     const rows = [...this.allClients()].filter(
       (c) => c.version > since && (query.userId === undefined || c.userId === query.userId),
     );

@@ -110,7 +110,7 @@ export class PostgresReader implements StorageReader {
   async clients(query: ClientQuery = {}): Promise<ClientRow[]> {
     const rows = await this.query<ClientRecord>("clients", [
       this.spaceId,
-      query.sinceVersion ?? 0,
+      query.sinceVersion ?? -1,
       query.userId ?? null,
     ]);
     return rows.map(toClientRow);

@@ -46,6 +46,11 @@ CREATE TABLE synced_store_clients (
     // Spaces stored before have version-1 data.
     sql: `ALTER TABLE synced_store_spaces ADD COLUMN schema_version bigint NOT NULL DEFAULT 1;`,
   },
+  {
+    id: 3,
+    name: "client rows by user (counted when a user's new client is admitted)",
+    sql: `CREATE INDEX synced_store_clients_by_user ON synced_store_clients (space_id, user_id);`,
+  },
 ];
 
 /** Lock id (first half of a two-int advisory lock) that serializes migrations across processes. */

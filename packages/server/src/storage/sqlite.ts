@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS clients (
   last_mutation_id INTEGER NOT NULL, version INTEGER NOT NULL,
   PRIMARY KEY (space, client_id)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS clients_by_user ON clients (space, user_id);
 CREATE TABLE IF NOT EXISTS rejections (
   space TEXT NOT NULL, client_id TEXT NOT NULL, mutation_id INTEGER NOT NULL,
   code TEXT NOT NULL, message TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0,
@@ -153,8 +154,9 @@ function prepare(db: Database.Database) {
     getClient: db.prepare<[string, string], ClientRecord>(
       "SELECT client_id, user_id, last_mutation_id, version FROM clients WHERE space = ? AND client_id = ?",
     ),
-    clients: db.prepare<[string, number], ClientRecord>(
-      "SELECT client_id, user_id, last_mutation_id, version FROM clients WHERE space = ? AND version > ? ORDER BY client_id",
+    clients: db.prepare<{ space: string; since: number; user: string | null }, ClientRecord>(
+      "SELECT client_id, user_id, last_mutation_id, version FROM clients " +
+        "WHERE space = $space AND version > $since AND ($user IS NULL OR user_id = $user) ORDER BY client_id",
     ),
     rejections: db.prepare<[string, string, number], RejectionRecord>(
       "SELECT mutation_id, code, message FROM rejections WHERE space = ? AND client_id = ? AND mutation_id > ? ORDER BY mutation_id",
@@ -255,8 +257,12 @@ class SqliteTransaction implements StorageTransaction {
   }
 
   clients(query: ClientQuery = {}): Promise<ClientRow[]> {
-    const rows = this.s.clients.all(this.space, query.sinceVersion ?? 0).map(toClientRow);
-    return Promise.resolve(query.userId === undefined ? rows : rows.filter((r) => r.userId === query.userId));
+    const rows = this.s.clients.all({
+      space: this.space,
+      since: query.sinceVersion ?? -1,
+      user: query.userId ?? null,
+    });
+    return Promise.resolve(rows.map(toClientRow));
   }
 
   rejections(clientId: string, afterMutationId: number): Promise<RejectionRow[]> {

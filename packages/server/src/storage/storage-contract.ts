@@ -164,6 +164,19 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
       expect(await storage.read("s/2", (r) => r.getClient("c1"))).toBeUndefined();
     });
 
+    it("lists a client row of version 0 (admitted before any commit) unless a version is asked", async () => {
+      await storage.transact("s/1", async (tx) => {
+        await tx.head();
+        await tx.putClients([{ clientId: "c0", userId: "u1", lastMutationId: 0, version: 0 }]);
+      });
+      await storage.read("s/1", async (r) => {
+        expect((await r.clients()).map((c) => c.clientId)).toEqual(["c0"]);
+        expect((await r.clients({ userId: "u1" })).map((c) => c.clientId)).toEqual(["c0"]);
+        expect(await r.clients({ userId: "u2" })).toEqual([]);
+        expect(await r.clients({ sinceVersion: 0 })).toEqual([]);
+      });
+    });
+
     it("rolls back everything when the callback throws", async () => {
       await commit("s/1", (tx, v) => tx.putKeys(v, [{ key: "a", deleted: false, value: 1 }]));
       const boom = new Error("boom");

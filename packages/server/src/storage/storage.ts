@@ -9,8 +9,8 @@
  * - key rows: each live key holds a JSON value and the version it last changed at; a deleted key
  *   keeps a tombstone row (no value) with the version of its deletion, so a pull since `v` costs
  *   what changed after `v`, not the whole space;
- * - client rows: the last mutation id the server processed for each client, the user the client
- *   belongs to, and the version at which that id last changed.
+ * - client rows: the user each client belongs to (bound when it first connects), the last mutation
+ *   id the server processed for it, and the version at which that id last changed.
  *
  * Storage holds no engine logic: it never increments versions by itself or checks mutation ids.
  * Every method returns a promise so that network databases fit the same interface.
@@ -56,11 +56,14 @@ export type KeyWrite =
 /** A client's progress in a space. */
 export interface ClientRow {
   readonly clientId: string;
-  /** The user the client authenticated as when its first mutation was processed. */
+  /** The user the client authenticated as when it first connected; it never changes. */
   readonly userId: string;
-  /** Highest mutation id of this client the server processed (applied or rejected). */
+  /** Highest mutation id of this client the server processed (applied or rejected); 0 before any. */
   readonly lastMutationId: number;
-  /** Space version of the batch that last changed `lastMutationId`. */
+  /**
+   * Space version of the batch that last changed `lastMutationId`; for a row written when the
+   * client was admitted, the space's version then (possibly 0).
+   */
   readonly version: number;
 }
 
@@ -95,7 +98,7 @@ export interface StorageScanOptions {
 export interface ClientQuery {
   /** Only this user's clients. @default every user */
   readonly userId?: string;
-  /** Only clients whose row changed at a version `> sinceVersion`. @default 0 (all) */
+  /** Only clients whose row changed at a version `> sinceVersion`. @default every row (version 0 too) */
   readonly sinceVersion?: number;
 }
 
@@ -117,7 +120,7 @@ export interface StorageReader {
    * `version >= head.horizon`; the caller checks the horizon and falls back to `snapshot`.
    */
   changesSince(version: number): Promise<KeyChange[]>;
-  /** The row of `clientId`, or undefined when none of its mutations was processed yet. */
+  /** The row of `clientId`, or undefined when it never connected. */
   getClient(clientId: string): Promise<ClientRow | undefined>;
   /** Client rows matching `query`, in client id order. */
   clients(query?: ClientQuery): Promise<ClientRow[]>;

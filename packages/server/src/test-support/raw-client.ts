@@ -4,7 +4,7 @@ import {
   type ClientMessage,
   type ServerMessage,
 } from "@synced-store/core/protocol";
-import { WebSocket } from "ws";
+import { WebSocket, type ClientOptions } from "ws";
 
 /**
  * A bare WebSocket client for server tests: sends raw frames, records every frame received
@@ -29,14 +29,19 @@ export class RawClient {
     });
   }
 
-  /** Opens a client to `url`. */
-  static async open(url: string): Promise<RawClient> {
-    const ws = new WebSocket(url);
+  /** Opens a client to `url` (`options` go to `ws`, e.g. `{ perMessageDeflate: false }`). */
+  static async open(url: string, options?: ClientOptions): Promise<RawClient> {
+    const ws = new WebSocket(url, options);
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());
       ws.once("error", reject);
     });
     return new RawClient(ws);
+  }
+
+  /** Bytes read from the TCP socket so far: frames as they came over the wire, compressed or not. */
+  get bytesRead(): number {
+    return (this.ws as unknown as { _socket: { bytesRead: number } })._socket.bytesRead;
   }
 
   send(message: ClientMessage): void {

@@ -1,4 +1,4 @@
-import { listen, type RunningServer } from "../node.js";
+import { listen, type ListenOptions, type RunningServer } from "../node.js";
 import { createSyncServer, type SyncServer, type SyncServerOptions } from "../sync-server.js";
 import { RawClient } from "./raw-client.js";
 import { testStore } from "./test-store.js";
@@ -15,10 +15,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts `createSyncServer` with the test store on port 0. */
-export async function startTestServer(options: Partial<SyncServerOptions> = {}): Promise<TestServer> {
+/** Starts `createSyncServer` with the test store on port 0 (`listenOptions` go to `listen`). */
+export async function startTestServer(
+  options: Partial<SyncServerOptions> = {},
+  listenOptions: ListenOptions = {},
+): Promise<TestServer> {
   const server = createSyncServer({ stores: [testStore], ...options });
-  const running = await listen(server, { port: 0, pingIntervalMs: 0 });
+  const running = await listen(server, { port: 0, pingIntervalMs: 0, ...listenOptions });
   const clients: RawClient[] = [];
   const client = async () => {
     const c = await RawClient.open(running.url);

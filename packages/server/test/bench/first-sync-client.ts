@@ -1,6 +1,7 @@
 /**
  * One new client's first sync, in its own process so its peak RSS is its own:
- * `first-sync-client.ts <ws url> <space instance> <keys expected>`. Prints one JSON line: milliseconds
+ * `first-sync-client.ts <ws url> <space instance> <keys expected> [deflate|plain]` (plain: the
+ * client does not offer permessage-deflate, so frames come uncompressed). Prints one JSON line: milliseconds
  * from `createStore` until its subscription shows every key, frame bytes received (as the
  * application reads them), bytes read from the TCP socket (after any permessage-deflate), what
  * deflating each frame would save, snapshot parts, and the process's peak RSS.
@@ -17,16 +18,17 @@ import { WebSocket } from "ws";
 import { recordingTransport } from "../e2e/harness.js";
 import { notesStore } from "../e2e/notes-definition.js";
 
-const [url, space, expectedText] = process.argv.slice(2);
+const [url, space, expectedText, mode = "deflate"] = process.argv.slice(2);
 if (url === undefined || space === undefined || expectedText === undefined)
-  throw new Error("usage: first-sync-client.ts <ws url> <space instance> <keys expected>");
+  throw new Error("usage: first-sync-client.ts <ws url> <space instance> <keys expected> [deflate|plain]");
 const expected = Number(expectedText);
+const perMessageDeflate = mode !== "plain";
 
 const sockets: WebSocket[] = [];
 /** `ws` that remembers its instances, to read the TCP byte count of each. */
 class CountingWebSocket extends WebSocket {
-  constructor(...args: ConstructorParameters<typeof WebSocket>) {
-    super(...args);
+  constructor(address: string) {
+    super(address, { perMessageDeflate });
     sockets.push(this);
   }
 }

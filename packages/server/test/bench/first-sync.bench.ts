@@ -3,9 +3,11 @@
  * The space is written straight into a SQLite file (one version), served by the notes server in
  * its own process; each run starts a fresh client process (first-sync-client.ts) that times
  * `createStore` → its subscription shows every key. Reported: time, bytes on the wire (frames as
- * read, TCP bytes, and what deflating the frames would give), snapshot parts, peak RSS of client
- * and server. Workloads: 100,000 todo-sized notes (about 15 MB of JSON; target ≤ 3 s) and
- * 1,000,000 small keys (no target: the run says what gives out first).
+ * read, TCP bytes, and what deflating the frames one by one would give), snapshot parts, peak RSS
+ * of client and server. Workloads: 100,000 todo-sized notes (about 15 MB of JSON; target ≤ 3 s),
+ * once with a client that offers permessage-deflate (the server's default) and once with one that
+ * does not (`tcpMiB` is then the uncompressed wire size), and 1,000,000 small keys with
+ * permessage-deflate (no target: the run says what gives out first).
  * `RUNS` (default 3) runs of the 100,000-todo workload (the other runs once); `BIG_KEYS=0` skips the 1,000,000-key workload.
  */
 import { spawn } from "node:child_process";
@@ -61,10 +63,26 @@ async function seed(
   return bytes;
 }
 
-function runClient(url: string, space: string, expected: number): Promise<ClientRun | { error: string }> {
+type Wire = "deflate" | "plain";
+
+function runClient(
+  url: string,
+  space: string,
+  expected: number,
+  wire: Wire,
+): Promise<ClientRun | { error: string }> {
   const child = spawn(
     process.execPath,
-    ["--conditions=@synced-store/source", "--import", "tsx", clientScript, url, space, String(expected)],
+    [
+      "--conditions=@synced-store/source",
+      "--import",
+      "tsx",
+      clientScript,
+      url,
+      space,
+      String(expected),
+      wire,
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
@@ -104,6 +122,7 @@ async function workload(
   text: (i: number) => string,
   target: { ms: number } | undefined,
   runCount: number,
+  wire: Wire,
 ): Promise<BenchResult> {
   const dir = tempDir("synced-store-bench-first-sync-");
   const dbPath = `${dir.path}/first-sync.db`;
@@ -114,7 +133,7 @@ async function workload(
   let serverPeak = 0;
   try {
     for (let i = 0; i < runCount && error === undefined; i++) {
-      const run = await runClient(proc.url, "big", count);
+      const run = await runClient(proc.url, "big", count, wire);
       if ("error" in run) error = run.error;
       else runs.push(run);
     }
@@ -127,8 +146,8 @@ async function workload(
   const last = runs.at(-1);
   const timing = summarize(runs.map((r) => r.ms));
   return {
-    name: `first sync of ${count.toLocaleString("en")} ${label}`,
-    workload: `new client (own process, memory persistence) over ws to the notes server (own process, SQLite); ${runs.length} run(s)`,
+    name: `first sync of ${count.toLocaleString("en")} ${label}, ${wire === "deflate" ? "permessage-deflate" : "uncompressed"}`,
+    workload: `new client (own process, memory persistence) over ws ${wire === "deflate" ? "offering" : "not offering"} permessage-deflate to the notes server (own process, SQLite); ${runs.length} run(s)`,
     timing,
     stages: {
       "connect → first snapshot frame": stage(runs.map((r) => r.firstPartMs)),
@@ -139,6 +158,7 @@ async function workload(
       keys: count,
       valueJsonMiB: mib(valueBytes),
       frameMiB: last ? mib(last.frameBytes) : 0,
+      /** Bytes read from the client's TCP socket: the wire size (after permessage-deflate, if agreed). */
       tcpMiB: last ? mib(last.tcpBytesRead) : 0,
       deflatedFrameMiB: last ? mib(last.deflatedBytes) : 0,
       snapshotFrames: last?.parts ?? 0,
@@ -159,7 +179,8 @@ async function workload(
 const results: BenchResult[] = [];
 // About 150 bytes of JSON per todo: 100,000 of them are about 15 MB.
 const todoText = (i: number) => `Todo number ${i}: ${"buy milk and bread ".repeat(5)}`;
-results.push(await workload("todos (~150 B each)", 100_000, todoText, { ms: 3000 }, RUNS));
+for (const wire of ["deflate", "plain"] as const)
+  results.push(await workload("todos (~150 B each)", 100_000, todoText, { ms: 3000 }, RUNS, wire));
 // One run: it is about what gives out first, not about a stable figure.
-if (BIG_KEYS > 0) results.push(await workload("small keys", BIG_KEYS, () => "", undefined, 1));
+if (BIG_KEYS > 0) results.push(await workload("small keys", BIG_KEYS, () => "", undefined, 1, "deflate"));
 report("server-first-sync", results);

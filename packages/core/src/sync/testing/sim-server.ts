@@ -64,8 +64,8 @@ export class SimServer {
       conn.send({ ...this.changesSince(message.base_version, clientId), type: "pull_response" });
     } else if (message.type === "push") {
       this.push(conn, clientId, message.mutations);
-    } else if (message.type === "presence") {
-      return; // the simulated server shares no presence
+    } else if (message.type === "presence" || message.type === "auth") {
+      return; // the simulated server shares no presence and takes every credential
     } else {
       conn.send({
         type: "action_result",
