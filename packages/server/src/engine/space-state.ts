@@ -38,6 +38,11 @@ export class SpaceState {
   readonly clients = new Map<string, ClientState>();
   #loaded = false;
 
+  /** Whether the cache holds the space (else the first catch-up reloads it whole). */
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+
   /** Brings the cache to `head`, reading through `reader` (inside the caller's transaction). */
   async catchUp(reader: StorageReader, head: SpaceHead): Promise<CatchUp> {
     if (this.#loaded && head.historyId === this.historyId && head.version === this.version) {

@@ -4,7 +4,13 @@ import type { SnapshotResume, WireMutation } from "@synced-store/core/protocol";
 import { inspectSpace, type InspectedSpace } from "../admin/server-inspection.js";
 import type { Logger } from "../logger.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
-import type { SpaceHead, Storage, StorageReader, StorageTransaction } from "../storage/storage.js";
+import type {
+  SpaceHead,
+  Storage,
+  StorageAccessHints,
+  StorageReader,
+  StorageTransaction,
+} from "../storage/storage.js";
 import type { SpaceQueue } from "../util/space-queue.js";
 import type { Limits } from "./limits.js";
 import { PokeBuffer, type SpaceConnection } from "./poke-buffer.js";
@@ -72,11 +78,15 @@ export class Space {
    */
   open(): Promise<SpaceHead> {
     return this.#run(async () => {
-      const existing = await this.env.storage.read(this.id, async (r) => {
-        const head = await r.head();
-        if (head !== undefined && head.schemaVersion === this.store.version) await this.#catchUp(r, head);
-        return head;
-      });
+      const existing = await this.env.storage.read(
+        this.id,
+        async (r) => {
+          const head = await r.head();
+          if (head !== undefined && head.schemaVersion === this.store.version) await this.#catchUp(r, head);
+          return head;
+        },
+        this.#catchUpHint(),
+      );
       if (existing !== undefined && existing.schemaVersion === this.store.version) return existing;
       const migration = await this.env.storage.transact(this.id, async (tx) => {
         const result = await migrateSpace(tx, this.store, this.id);
@@ -215,38 +225,42 @@ export class Space {
     let began: number | undefined;
     let wrote = 0;
     try {
-      const { outcomes, version, writes, clients } = await this.env.storage.transact(this.id, async (tx) => {
-        if (began === undefined) {
-          began = performance.now();
-          for (const p of group) metrics.pushQueue.observe(began - p.receivedAt);
-        }
-        const head = await tx.head();
-        await this.#catchUp(tx, head);
-        const writes: WriteLayer = new OrderedMap();
-        const clients = new Map<string, ClientState>();
-        const outcomes: PushOutcome[] = [];
-        const ctx = {
-          store: this.store,
-          state: this.state,
-          limits: this.env.limits,
-          metrics: this.env.metrics,
-        };
-        for (const p of group) outcomes.push(await processPush(ctx, p, writes, clients));
-        if (clients.size === 0) return { outcomes, version: undefined, writes, clients };
-        const version = head.version + 1;
-        await tx.putKeys(version, toKeyWrites(writes));
-        await tx.putClients([...clients].map(([clientId, c]) => ({ clientId, ...c, version })));
-        await tx.setVersion(version);
-        await this.#collectTombstones(tx, version);
-        if (tx.putRejections !== undefined) {
-          const rows = group.flatMap((p, i) =>
-            outcomes[i]!.errors.map((e) => ({ clientId: p.clientId, mutationId: e.id, ...e.error })),
-          );
-          if (rows.length > 0) await tx.putRejections(version, rows, rejectionBounds(this.env.limits));
-        }
-        wrote = performance.now();
-        return { outcomes, version, writes, clients };
-      });
+      const { outcomes, version, writes, clients } = await this.env.storage.transact(
+        this.id,
+        async (tx) => {
+          if (began === undefined) {
+            began = performance.now();
+            for (const p of group) metrics.pushQueue.observe(began - p.receivedAt);
+          }
+          const head = await tx.head();
+          await this.#catchUp(tx, head);
+          const writes: WriteLayer = new OrderedMap();
+          const clients = new Map<string, ClientState>();
+          const outcomes: PushOutcome[] = [];
+          const ctx = {
+            store: this.store,
+            state: this.state,
+            limits: this.env.limits,
+            metrics: this.env.metrics,
+          };
+          for (const p of group) outcomes.push(await processPush(ctx, p, writes, clients));
+          if (clients.size === 0) return { outcomes, version: undefined, writes, clients };
+          const version = head.version + 1;
+          await tx.putKeys(version, toKeyWrites(writes));
+          await tx.putClients([...clients].map(([clientId, c]) => ({ clientId, ...c, version })));
+          await tx.setVersion(version);
+          await this.#collectTombstones(tx, version);
+          if (tx.putRejections !== undefined) {
+            const rows = group.flatMap((p, i) =>
+              outcomes[i]!.errors.map((e) => ({ clientId: p.clientId, mutationId: e.id, ...e.error })),
+            );
+            if (rows.length > 0) await tx.putRejections(version, rows, rejectionBounds(this.env.limits));
+          }
+          wrote = performance.now();
+          return { outcomes, version, writes, clients };
+        },
+        this.#catchUpHint(),
+      );
       if (version !== undefined) {
         metrics.pushTransaction.observe(wrote - began!);
         metrics.pushCommit.observe(performance.now() - wrote);
@@ -328,10 +342,14 @@ export class Space {
         // while; SQLite has one writer for all spaces), on the cache brought up to date first.
         // Its writes then commit in a short transaction, unless another process committed to
         // the space meanwhile: then nothing is written and the caller may retry.
-        await this.env.storage.read(this.id, async (r) => {
-          const head = await r.head();
-          if (head !== undefined) await this.#catchUp(r, head);
-        });
+        await this.env.storage.read(
+          this.id,
+          async (r) => {
+            const head = await r.head();
+            if (head !== undefined) await this.#catchUp(r, head);
+          },
+          this.#catchUpHint(),
+        );
         const ranOn = { version: this.state.version, historyId: this.state.historyId };
         const { value, writes } = await runAction(def, {
           name,
@@ -375,11 +393,17 @@ export class Space {
   /** Another process committed `version`: catch up and poke our connections. */
   notify(version: number): Promise<void> {
     return this.#run(async () => {
-      if (version <= this.state.version) return;
-      await this.env.storage.read(this.id, async (r) => {
-        const head = await r.head();
-        if (head !== undefined) await this.#catchUp(r, head);
-      });
+      // A queued push group catches up first thing in its transaction (under the space's lock),
+      // and pokes what it finds there: a read of our own would cost the same round trips twice.
+      if (version <= this.state.version || this.#drainQueued) return;
+      await this.env.storage.read(
+        this.id,
+        async (r) => {
+          const head = await r.head();
+          if (head !== undefined) await this.#catchUp(r, head);
+        },
+        this.#catchUpHint(),
+      );
     });
   }
 
@@ -420,6 +444,11 @@ export class Space {
   #run<T>(task: () => Promise<T>): Promise<T> {
     this.lastUsed = performance.now();
     return this.env.queue.run(this.id, task);
+  }
+
+  /** What a catch-up of the cache reads, for storage to fetch with its first round trip. */
+  #catchUpHint(): StorageAccessHints | undefined {
+    return this.state.loaded ? { changesSince: this.state.version } : undefined;
   }
 
   async #catchUp(reader: StorageReader, head: SpaceHead): Promise<void> {

@@ -1,4 +1,4 @@
-import type { PoolClient } from "pg";
+import pg, { type PoolClient } from "pg";
 import type {
   ClientQuery,
   ClientRow,
@@ -15,7 +15,7 @@ export interface KeyRecord {
   value: string | null;
   version: string;
 }
-interface ClientRecord {
+export interface ClientRecord {
   client_id: string;
   user_id: string;
   last_mutation_id: string;
@@ -28,6 +28,8 @@ export interface HeadRecord {
   horizon: string;
   schema_version: string;
 }
+
+const { escapeLiteral } = pg;
 
 /** The columns of a head row, as every head query selects them. */
 export const HEAD_COLUMNS = "history_id, version, horizon, schema_version";
@@ -47,17 +49,70 @@ const Q = {
     WHERE space_id = $1 AND version > $2 AND ($3::text IS NULL OR user_id = $3) ORDER BY client_id`,
 } as const;
 
+/** The key and client rows changed after `since`, read with the round trip that opened the transaction. */
+export interface PrefetchedChanges {
+  readonly since: number;
+  readonly keys: readonly KeyRecord[];
+  readonly clients: readonly ClientRecord[];
+}
+
+/**
+ * The statements that read what `changesSince(since)` and `clients({ sinceVersion: since })`
+ * return, as two literal SQL statements to join those opening a transaction (see
+ * `PrefetchedChanges`).
+ */
+export function prefetchChangesSql(spaceId: string, since: number): [keys: string, clients: string] {
+  const space = escapeLiteral(spaceId);
+  const v = Math.floor(since);
+  return [
+    `SELECT key, value, version FROM synced_store_keys WHERE space_id = ${space} AND version > ${v} ORDER BY key`,
+    `SELECT client_id, user_id, last_mutation_id, version FROM synced_store_clients
+      WHERE space_id = ${space} AND version > ${v} ORDER BY client_id`,
+  ];
+}
+
+/** The prefetched changes among the results of the opening round trip, from result `at` on. */
+export function prefetched(
+  since: number | undefined,
+  begun: readonly pg.QueryResult[],
+  at: number,
+): PrefetchedChanges | undefined {
+  const keys = begun[at]?.rows as KeyRecord[] | undefined;
+  const clients = begun[at + 1]?.rows as ClientRecord[] | undefined;
+  return since === undefined || keys === undefined || clients === undefined
+    ? undefined
+    : { since, keys, clients };
+}
+
 /**
  * Reads of one space over one pooled connection. The caller opens and ends the surrounding SQL
  * transaction, which is what makes the reads consistent with each other.
  */
 export class PostgresReader implements StorageReader {
-  /** `prefetched.head`: the head as read at the start of the surrounding transaction. */
+  #changes: PrefetchedChanges | undefined;
+  #clientsSince: PrefetchedChanges | undefined;
+
+  /**
+   * `prefetched.head`: the head as read at the start of the surrounding transaction;
+   * `prefetched.changes`: rows changed since a version, read then too (each answers one call).
+   */
   constructor(
     protected readonly client: PoolClient,
     protected readonly spaceId: string,
-    private readonly prefetched?: { readonly head: SpaceHead | undefined },
-  ) {}
+    private readonly prefetched?: {
+      readonly head: SpaceHead | undefined;
+      readonly changes?: PrefetchedChanges | undefined;
+    },
+  ) {
+    this.#changes = prefetched?.changes;
+    this.#clientsSince = prefetched?.changes;
+  }
+
+  /** Forgets the prefetched changes: the transaction wrote since, they may be out of date. */
+  protected dropPrefetched(): void {
+    this.#changes = undefined;
+    this.#clientsSince = undefined;
+  }
 
   protected async query<R extends object>(name: keyof typeof Q, values: unknown[]): Promise<R[]> {
     const result = await this.client.query<R>({ name: `synced_store_${name}`, text: Q[name], values });
@@ -89,7 +144,9 @@ export class PostgresReader implements StorageReader {
   }
 
   async changesSince(version: number): Promise<KeyChange[]> {
-    const rows = await this.query<KeyRecord>("changes", [this.spaceId, version]);
+    const prefetched = this.#changes?.since === version ? this.#changes.keys : undefined;
+    this.#changes = undefined;
+    const rows = prefetched ?? (await this.query<KeyRecord>("changes", [this.spaceId, version]));
     return rows.map((row) =>
       row.value === null
         ? { key: row.key, version: Number(row.version), deleted: true }
@@ -108,6 +165,11 @@ export class PostgresReader implements StorageReader {
   }
 
   async clients(query: ClientQuery = {}): Promise<ClientRow[]> {
+    const since = this.#clientsSince;
+    if (since !== undefined && query.userId === undefined && since.since === query.sinceVersion) {
+      this.#clientsSince = undefined;
+      return since.clients.map(toClientRow);
+    }
     const rows = await this.query<ClientRecord>("clients", [
       this.spaceId,
       query.sinceVersion ?? -1,

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { PoolClient } from "pg";
-import { PostgresReader } from "./postgres-reader.js";
+import pg, { type PoolClient } from "pg";
+
+const { escapeLiteral } = pg;
+import { PostgresReader, type PrefetchedChanges } from "./postgres-reader.js";
 import type {
   ClientQuery,
   ClientRow,
@@ -27,6 +29,40 @@ const FLUSH = `WITH
 INSERT INTO synced_store_spaces (space_id, history_id, version, horizon, schema_version)
   SELECT $1, $9, $10, $11, $13 WHERE $12::boolean
   ON CONFLICT (space_id) DO UPDATE SET version = excluded.version, schema_version = excluded.schema_version`;
+/** A transaction's writes not yet sent, as rows of the tables (`s`: its space id). */
+export interface BufferedWrites {
+  readonly keys: ReadonlyArray<{ s: string; k: string; v: string | null; n: number }>;
+  readonly clients: ReadonlyArray<{ s: string; c: string; u: string; m: number; n: number }>;
+  readonly head: { s: string; h: string; v: number; z: number; q: number } | undefined;
+}
+
+/**
+ * The writes of a group's transactions as one statement, the values as literals (the rows as
+ * JSON): it goes in one simple query with COMMIT (which may hold several statements but no
+ * parameters), so one round trip writes and commits, and PostgreSQL plans one statement however
+ * large the group. When it fails, PostgreSQL skips the COMMIT and the caller rolls back.
+ */
+export function groupFlushSql(writes: readonly BufferedWrites[]): string {
+  const json = (rows: unknown[]) => escapeLiteral(JSON.stringify(rows));
+  const keys = json(writes.flatMap((w) => w.keys));
+  const clients = json(writes.flatMap((w) => w.clients));
+  const heads = json(writes.flatMap((w) => (w.head === undefined ? [] : [w.head])));
+  // Statements in WITH run whether or not the main statement reads them.
+  return `WITH
+  k AS (INSERT INTO synced_store_keys (space_id, key, value, version)
+    SELECT t.s, t.k, t.v, t.n FROM json_to_recordset(${keys}::json) AS t(s text, k text, v text, n bigint)
+    ON CONFLICT (space_id, key) DO UPDATE SET value = excluded.value, version = excluded.version),
+  c AS (INSERT INTO synced_store_clients (space_id, client_id, user_id, last_mutation_id, version)
+    SELECT t.s, t.c, t.u, t.m, t.n
+      FROM json_to_recordset(${clients}::json) AS t(s text, c text, u text, m bigint, n bigint)
+    ON CONFLICT (space_id, client_id) DO UPDATE SET user_id = excluded.user_id,
+      last_mutation_id = excluded.last_mutation_id, version = excluded.version)
+INSERT INTO synced_store_spaces (space_id, history_id, version, horizon, schema_version)
+  SELECT t.s, t.h, t.v, t.z, t.q
+    FROM json_to_recordset(${heads}::json) AS t(s text, h text, v bigint, z bigint, q bigint)
+  ON CONFLICT (space_id) DO UPDATE SET version = excluded.version, schema_version = excluded.schema_version`;
+}
+
 const COLLECT = `DELETE FROM synced_store_keys WHERE space_id = $1 AND value IS NULL AND version <= $2`;
 const RAISE_HORIZON = `UPDATE synced_store_spaces SET horizon = GREATEST(horizon, $2) WHERE space_id = $1`;
 
@@ -55,8 +91,22 @@ export class PostgresTransaction extends PostgresReader implements StorageTransa
   readonly #pendingClients = new Map<string, ClientRow>();
 
   /** `head` is the space's head read under the lock at the start of the transaction (undefined: no space yet). */
-  constructor(client: PoolClient, spaceId: string, head: SpaceHead | undefined) {
-    super(client, spaceId);
+  readonly #beforeWrite: (() => Promise<void>) | undefined;
+
+  /**
+   * `beforeWrite` runs once before the transaction first writes to the database itself (a flush
+   * before a range read, collecting tombstones): a group sets a savepoint there, so that this
+   * callback alone can be rolled back.
+   */
+  constructor(
+    client: PoolClient,
+    spaceId: string,
+    head: SpaceHead | undefined,
+    changes?: PrefetchedChanges,
+    beforeWrite?: () => Promise<void>,
+  ) {
+    super(client, spaceId, { head, changes });
+    this.#beforeWrite = beforeWrite;
     this.#head = head ?? { historyId: randomUUID(), version: 0, horizon: 0, schemaVersion: 0 };
     this.#create = head === undefined;
   }
@@ -133,13 +183,53 @@ export class PostgresTransaction extends PostgresReader implements StorageTransa
   async collectTombstones(horizon: number): Promise<void> {
     const head = await this.head();
     await this.flush();
+    this.dropPrefetched();
+    await this.#wrote();
     await this.client.query(COLLECT, [this.spaceId, horizon]);
     await this.client.query(RAISE_HORIZON, [this.spaceId, horizon]);
     for (const [key, entry] of this.#keys) if (entry.json === null) this.#keys.delete(key);
     if (horizon > head.horizon) this.#head = { ...head, horizon };
   }
 
-  /** Sends every buffered write. Called before range reads and before COMMIT. */
+  /** Runs `beforeWrite` before the first write this transaction sends. */
+  async #wrote(): Promise<void> {
+    if (this.#wroteBefore) return;
+    this.#wroteBefore = true;
+    await this.#beforeWrite?.();
+  }
+  #wroteBefore = false;
+
+  /**
+   * Takes every buffered write, to be sent with the group's COMMIT (see `groupFlushSql`), or
+   * undefined when nothing is buffered. Leaves nothing buffered.
+   */
+  takeWrites(): BufferedWrites | undefined {
+    const head = this.#head;
+    const writeHead = (this.#create && this.#touched) || this.#versionDirty;
+    if (!writeHead && this.#pendingKeys.size === 0 && this.#pendingClients.size === 0) return undefined;
+    const s = this.spaceId;
+    const keys = [...this.#pendingKeys].map(([k, e]) => ({ s, k, v: e.json, n: e.version }));
+    const clients = [...this.#pendingClients.values()].map((r) => ({
+      s,
+      c: r.clientId,
+      u: r.userId,
+      m: r.lastMutationId,
+      n: r.version,
+    }));
+    this.#pendingKeys.clear();
+    this.#pendingClients.clear();
+    this.#create = false;
+    this.#versionDirty = false;
+    return {
+      keys,
+      clients,
+      head: writeHead
+        ? { s, h: head.historyId, v: head.version, z: head.horizon, q: head.schemaVersion }
+        : undefined,
+    };
+  }
+
+  /** Sends every buffered write. Called before range reads. */
   async flush(): Promise<void> {
     const head = this.#head;
     const writeHead = (this.#create && this.#touched) || this.#versionDirty;
@@ -149,8 +239,10 @@ export class PostgresTransaction extends PostgresReader implements StorageTransa
     const clients = [...this.#pendingClients.values()];
     this.#pendingKeys.clear();
     this.#pendingClients.clear();
+    this.dropPrefetched();
     this.#create = false;
     this.#versionDirty = false;
+    await this.#wrote();
     await this.client.query({
       name: "synced_store_flush",
       text: FLUSH,

@@ -2,9 +2,16 @@ import pg from "pg";
 import { SpaceQueue } from "../util/space-queue.js";
 import { addCommitListener, notifyCommit, type CommitListeners } from "./commit-listeners.js";
 import { migratePostgres } from "./postgres-schema.js";
-import { HEAD_COLUMNS, PostgresReader, toHead, type HeadRecord } from "./postgres-reader.js";
-import { PostgresTransaction } from "./postgres-transaction.js";
-import type { Storage } from "./storage.js";
+import {
+  HEAD_COLUMNS,
+  PostgresReader,
+  prefetchChangesSql,
+  prefetched,
+  toHead,
+  type HeadRecord,
+} from "./postgres-reader.js";
+import { PostgresGroupCommitter, type Ending } from "./postgres-group-commit.js";
+import type { Storage, StorageAccessHints } from "./storage.js";
 
 /** Options of `openPostgresStorage`. Give `connectionString` or `pool`. */
 export interface PostgresStorageOptions {
@@ -31,10 +38,11 @@ const SPACE_LOCK_CLASS = 0x5353_5350;
 /**
  * `Storage` on PostgreSQL, for several server processes sharing one database.
  *
- * Each `transact` runs in one SQL transaction that first takes
+ * Each `transact` runs in an SQL transaction that first takes
  * `pg_advisory_xact_lock(class, hash(spaceId))`: transactions of one space never overlap, in
  * this process or any other, and the lock is released by COMMIT or ROLLBACK even when the
- * connection dies. Inside one process, transactions of one space also queue before taking a
+ * connection dies. Callbacks of different spaces queued together share one SQL transaction and
+ * one COMMIT (see `PostgresGroupCommitter`). Inside one process, transactions of one space also queue before taking a
  * connection, so a busy space cannot hold the whole pool while it waits for its own lock.
  * `read` runs in a REPEATABLE READ, READ ONLY transaction: one consistent snapshot.
  *
@@ -67,13 +75,14 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   };
 
   /**
-   * Runs `body` after `begin`, then COMMIT, on a pooled connection; rolls back when it throws.
+   * Runs `body` after `begin`, then the SQL it returns to commit (its last writes and COMMIT, one
+   * round trip), on a pooled connection; rolls back when it throws.
    * A read-only transaction resolves as soon as `body` has its result: its COMMIT changes nothing,
    * so it finishes in the background and the connection returns to the pool after it.
    */
   async function inTransaction<T>(
     begin: string,
-    body: (client: pg.PoolClient, begun: pg.QueryResult[]) => Promise<T>,
+    body: (client: pg.PoolClient, begun: pg.QueryResult[]) => Promise<Ending<T>>,
     readOnly = false,
   ): Promise<T> {
     try {
@@ -90,7 +99,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
 
   async function runOnce<T>(
     begin: string,
-    body: (client: pg.PoolClient, begun: pg.QueryResult[]) => Promise<T>,
+    body: (client: pg.PoolClient, begun: pg.QueryResult[]) => Promise<Ending<T>>,
     readOnly: boolean,
   ): Promise<T> {
     const client = await pool.connect();
@@ -107,10 +116,11 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       const begun = (await client.query(begin).catch((error: Error) => {
         throw connectionLost(error) ? new DeadAtBegin(error) : error;
       })) as pg.QueryResult | pg.QueryResult[];
-      const result = await body(client, Array.isArray(begun) ? begun : [begun]);
+      const ending = await body(client, Array.isArray(begun) ? begun : [begun]);
+      const { result, commit } = ending;
       if (readOnly) {
         released = true;
-        client.query("COMMIT").then(
+        client.query(commit).then(
           () => {
             client.off("error", onClientError);
             client.release(broken);
@@ -123,8 +133,11 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         return result;
       }
       const started = performance.now();
-      await client.query("COMMIT");
-      notifyCommit(commitListeners, { durationMs: performance.now() - started, transactions: 1 });
+      await client.query(commit);
+      notifyCommit(commitListeners, {
+        durationMs: performance.now() - started,
+        transactions: ending.transactions,
+      });
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch((rollbackError: Error) => {
@@ -140,39 +153,35 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     }
   }
 
+  const committer = new PostgresGroupCommitter((begin, body) => inTransaction(begin, body), SPACE_LOCK_CLASS);
+
   return {
-    transact(spaceId, fn) {
+    transact(spaceId, fn, hints) {
       check();
-      // One round trip opens the transaction, takes the space's lock and then reads its head (a
-      // simple multi-statement query: no parameters, so the id goes in as an escaped literal).
-      const begin = `BEGIN; SELECT pg_advisory_xact_lock(${SPACE_LOCK_CLASS}, ${hashSpaceId(spaceId)});
-        SELECT ${HEAD_COLUMNS} FROM synced_store_spaces WHERE space_id = ${pg.escapeLiteral(spaceId)}`;
-      return queue.run(spaceId, () =>
-        inTransaction(begin, async (client, begun) => {
-          const tx = new PostgresTransaction(
-            client,
-            spaceId,
-            toHead(begun[2]?.rows[0] as HeadRecord | undefined),
-          );
-          const result = await fn(tx);
-          await tx.flush();
-          return result;
-        }),
-      );
+      const since = sinceOf(hints);
+      return queue.run(spaceId, () => committer.submit(spaceId, hashSpaceId(spaceId), since, fn));
     },
-    read(spaceId, fn) {
+    read(spaceId, fn, hints) {
       check();
-      // The head is read in the opening round trip too; it also fixes the snapshot.
+      // The head (and the hinted changes) are read in the opening round trip too; the first
+      // statement fixes the snapshot.
+      const since = sinceOf(hints);
       const begin = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
-        SELECT ${HEAD_COLUMNS} FROM synced_store_spaces WHERE space_id = ${pg.escapeLiteral(spaceId)}`;
+        SELECT ${HEAD_COLUMNS} FROM synced_store_spaces WHERE space_id = ${pg.escapeLiteral(spaceId)}${
+          since === undefined ? "" : `;\n${prefetchChangesSql(spaceId, since).join(";\n")}`
+        }`;
       return inTransaction(
         begin,
-        (client, begun) =>
-          fn(
+        async (client, begun) => ({
+          result: await fn(
             new PostgresReader(client, spaceId, {
               head: toHead(begun[1]?.rows[0] as HeadRecord | undefined),
+              changes: prefetched(since, begun, 2),
             }),
           ),
+          commit: "COMMIT",
+          transactions: 0,
+        }),
         true,
       );
     },
@@ -205,6 +214,12 @@ export function hashSpaceId(spaceId: string): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return hash | 0;
+}
+
+/** The version to prefetch changes since, when the hint gives a usable one. */
+function sinceOf(hints: StorageAccessHints | undefined): number | undefined {
+  const since = hints?.changesSince;
+  return since !== undefined && Number.isSafeInteger(since) && since >= 0 ? since : undefined;
 }
 
 /** BEGIN failed because the pooled connection was already dead: nothing ran, safe to retry. */

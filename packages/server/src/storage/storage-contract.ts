@@ -164,6 +164,93 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
       expect(await storage.read("s/2", (r) => r.getClient("c1"))).toBeUndefined();
     });
 
+    it("answers the same with a changesSince hint, in reads and transactions, after own writes too", async () => {
+      await commit("s/1", async (tx, v) => {
+        await tx.putKeys(v, [{ key: "a", deleted: false, value: 1 }]);
+        await tx.putClients([{ clientId: "c1", userId: "u1", lastMutationId: 1, version: v }]);
+      });
+      await commit("s/1", async (tx, v) => {
+        await tx.putKeys(v, [
+          { key: "a", deleted: true },
+          { key: "b", deleted: false, value: "it's \\ 'quoted'" },
+        ]);
+        await tx.putClients([{ clientId: "c2", userId: "u2", lastMutationId: 5, version: v }]);
+      });
+      const since1 = async (r: Pick<StorageTransaction, "changesSince" | "clients">) => ({
+        changes: await r.changesSince(1),
+        clients: await r.clients({ sinceVersion: 1 }),
+        again: await r.changesSince(1),
+        other: await r.changesSince(0),
+      });
+      const plain = await storage.read("s/1", since1);
+      expect(plain.changes).toEqual([
+        { key: "a", version: 2, deleted: true },
+        { key: "b", version: 2, deleted: false, value: "it's \\ 'quoted'" },
+      ]);
+      expect(plain.clients.map((c) => c.clientId)).toEqual(["c2"]);
+      expect(await storage.read("s/1", since1, { changesSince: 1 })).toEqual(plain);
+      expect(await storage.read("s/1", since1, { changesSince: 0 })).toEqual(plain);
+      expect(await storage.transact("s/1", since1, { changesSince: 1 })).toEqual(plain);
+      // A write inside the transaction after the hint: reads include it.
+      const after = await storage.transact(
+        "s/1",
+        async (tx) => {
+          await tx.putKeys(3, [{ key: "c", deleted: false, value: 3 }]);
+          await tx.putClients([{ clientId: "c3", userId: "u3", lastMutationId: 1, version: 3 }]);
+          await tx.setVersion(3);
+          return {
+            changes: (await tx.changesSince(1)).map((c) => c.key),
+            clients: (await tx.clients({ sinceVersion: 1 })).map((c) => c.clientId),
+          };
+        },
+        { changesSince: 1 },
+      );
+      expect(after).toEqual({ changes: ["a", "b", "c"], clients: ["c2", "c3"] });
+      expect(await storage.read("s/1", (r) => r.get("c"))).toEqual({ key: "c", value: 3, version: 3 });
+    });
+
+    it("keeps transactions of several spaces started together apart; one that throws rolls back alone", async () => {
+      for (const [space, n] of [
+        ["g/1", 1],
+        ["g/2", 2],
+        ["g/3", 3],
+      ] as const) {
+        for (let i = 0; i < n; i++) {
+          await commit(space, (tx, v) => tx.putKeys(v, [{ key: `k${i}`, deleted: false, value: space }]));
+        }
+      }
+      const boom = new Error("boom");
+      const seen = await Promise.allSettled(
+        (["g/1", "g/2", "g/3", "g/4"] as const).map((space) =>
+          storage.transact(
+            space,
+            async (tx) => {
+              const head = await tx.head();
+              const keys = (await tx.changesSince(0)).map((c) => c.key);
+              await tx.putKeys(head.version + 1, [{ key: "last", deleted: false, value: space }]);
+              await tx.setVersion(head.version + 1);
+              if (space === "g/2") throw boom;
+              return { version: head.version, keys };
+            },
+            { changesSince: 0 },
+          ),
+        ),
+      );
+      expect(seen).toEqual([
+        { status: "fulfilled", value: { version: 1, keys: ["k0"] } },
+        { status: "rejected", reason: boom },
+        { status: "fulfilled", value: { version: 3, keys: ["k0", "k1", "k2"] } },
+        { status: "fulfilled", value: { version: 0, keys: [] } },
+      ]);
+      const last = (space: string) => storage.read(space, async (r) => (await r.get("last"))?.value);
+      expect(await Promise.all(["g/1", "g/2", "g/3", "g/4"].map(last))).toEqual([
+        "g/1",
+        undefined,
+        "g/3",
+        "g/4",
+      ]);
+    });
+
     it("lists a client row of version 0 (admitted before any commit) unless a version is asked", async () => {
       await storage.transact("s/1", async (tx) => {
         await tx.head();

@@ -178,9 +178,13 @@ export interface StorageTransaction extends StorageReader {
  */
 export interface Storage {
   /** Runs `fn` in an exclusive, atomic, durable transaction on `spaceId`; returns its result. */
-  transact<T>(spaceId: string, fn: (tx: StorageTransaction) => Promise<T>): Promise<T>;
+  transact<T>(
+    spaceId: string,
+    fn: (tx: StorageTransaction) => Promise<T>,
+    hints?: StorageAccessHints,
+  ): Promise<T>;
   /** Runs `fn` over a consistent read-only view of `spaceId`; returns its result. */
-  read<T>(spaceId: string, fn: (reader: StorageReader) => Promise<T>): Promise<T>;
+  read<T>(spaceId: string, fn: (reader: StorageReader) => Promise<T>, hints?: StorageAccessHints): Promise<T>;
   /** The ids of every stored space starting with `prefix`, in order (e.g. to migrate them all). */
   spaces(prefix: string): Promise<string[]>;
   /** Releases connections and file handles; pending transactions finish first. */
@@ -191,6 +195,18 @@ export interface Storage {
    * callbacks it carried. The server feeds its `/metrics` from it. Returns an unsubscribe.
    */
   onCommit?(listener: (commit: StorageCommit) => void): () => void;
+}
+
+/**
+ * What a `transact` or `read` callback is about to read, so that a networked database can fetch it
+ * with the round trip that opens the transaction. Only a hint: results are the same without it.
+ */
+export interface StorageAccessHints {
+  /**
+   * The callback will likely call `changesSince(v)` and `clients({ sinceVersion: v })` (a cache at
+   * version `v` catching up).
+   */
+  readonly changesSince?: number;
 }
 
 /** One durable commit, as `Storage.onCommit` reports it. */

@@ -11,7 +11,7 @@ import { listen, type RunningServer } from "../node/listen.js";
 import { createMemoryStorage } from "../storage/memory.js";
 import type { Storage } from "../storage/storage.js";
 import { createSyncServer, type SyncServer, type SyncServerOptions } from "../sync-server.js";
-import { FaultProxy, type Faults, type FaultStats } from "./fault-proxy.js";
+import { FaultProxy, type FaultProxyOptions, type Faults, type FaultStats } from "./fault-proxy.js";
 import { seededRandom, seedFromEnv } from "./seeded-random.js";
 import { waitForConvergence } from "./wait-for-convergence.js";
 
@@ -51,6 +51,8 @@ export interface ConvergenceTestOptions<D extends AnyStoreDefinition> extends Om
   readonly faults?: Faults;
   /** Where the seed is printed, so a failing run can be replayed. @default console.log */
   readonly log?: (line: string) => void;
+  /** Sees every frame through the proxy, before faults (see `FaultProxyOptions.onFrame`). @default none */
+  readonly onFrame?: FaultProxyOptions["onFrame"];
 }
 
 /** A client of a convergence test. */
@@ -124,6 +126,7 @@ export async function startConvergenceTest<D extends AnyStoreDefinition>(
     faults = defaultFaults,
     // eslint-disable-next-line no-console
     log = (line) => console.log(line),
+    onFrame,
     ...serverOptions
   } = options;
   log(`convergence test seed ${seed}; replay with SEED=${seed}`);
@@ -141,7 +144,12 @@ export async function startConvergenceTest<D extends AnyStoreDefinition>(
   try {
     const running: RunningServer = await listen(server, { port: 0, host: "127.0.0.1" });
     closers.push(() => running.close());
-    const proxy = await FaultProxy.start({ seed, upstream: running.url, faults });
+    const proxy = await FaultProxy.start({
+      seed,
+      upstream: running.url,
+      faults,
+      ...(onFrame ? { onFrame } : {}),
+    });
     closers.push(() => proxy.close());
     return convergenceTest({ definition, seed, server, storage, proxy, faults, closers, close });
   } catch (error) {

@@ -23,6 +23,11 @@ export interface FaultProxyOptions {
   /** Where to forward: a URL, or one chosen per connection (e.g. round-robin over servers). */
   readonly upstream: string | ((connectionIndex: number) => string);
   readonly faults?: Faults;
+  /**
+   * Sees every frame as its sender sent it, before any fault: `up` from a client, `down` from the
+   * server, with the index of the client connection (counting from 0). @default none
+   */
+  readonly onFrame?: (frame: string, direction: "up" | "down", connection: number) => void;
 }
 
 /** Counts of what the proxy did, for test output. */
@@ -38,6 +43,7 @@ export interface FaultStats {
 interface Pair {
   readonly client: WebSocket;
   readonly server: WebSocket;
+  readonly index: number;
   /** Delivery times scheduled so far per direction, to keep in-order frames in order. */
   lastAt: { up: number; down: number };
   cut: boolean;
@@ -112,7 +118,7 @@ export class FaultProxy {
     const index = this.stats.connections++;
     const { upstream } = this.options;
     const server = new WebSocket(typeof upstream === "string" ? upstream : upstream(index));
-    const pair: Pair = { client, server, lastAt: { up: 0, down: 0 }, cut: false };
+    const pair: Pair = { client, server, index, lastAt: { up: 0, down: 0 }, cut: false };
     this.pairs.add(pair);
     // Frames from the client wait until the upstream socket opens (the order is kept).
     const early: string[] = [];
@@ -134,6 +140,7 @@ export class FaultProxy {
 
   private forward(pair: Pair, frame: string, direction: "up" | "down"): void {
     if (pair.cut) return;
+    this.options.onFrame?.(frame, direction, pair.index);
     const f = this.faults;
     this.stats.frames++;
     if (this.random() < (f.cutRate ?? 0)) {
