@@ -60,7 +60,7 @@ const patch = fc.oneof(
   shape({ op: fc.constantFrom("del", "reset"), key: fc.string({ maxLength: 4 }) }),
   shape({ op: fc.constant("reset") }),
 );
-const poke = shape({
+const pokeFields = {
   type: fc.constantFrom("poke", "pull_response", "connected"),
   min_included_version: count,
   max_included_version: count,
@@ -69,7 +69,16 @@ const poke = shape({
     fc.dictionary(fc.constantFrom("a", "b", "__proto__", "toString"), count, { maxKeys: 3 }),
     anyField,
   ),
+};
+const rejection = shape({
+  mutation_id: count,
+  code: fc.constantFrom("mutator_failed", "permission_denied", "no_such_code"),
+  message: fc.string({ maxLength: 3 }),
 });
+const poke = fc.oneof(
+  shape(pokeFields),
+  shape({ ...pokeFields, rejections: fc.oneof(fc.array(rejection, { maxLength: 2 }), anyField) }),
+);
 
 const presenceEntry = shape({
   client_id: fc.oneof(fc.string({ maxLength: 4 }), anyField),
@@ -118,6 +127,12 @@ describe("fast decoding of push, poke and presence frames", () => {
         '"client_id_to_last_mutation_id":{"c":3}}',
     ) as unknown;
     expect(fastPokeMessage(k)).toEqual(serverMessage.parse(k));
+    const rejected = JSON.parse(
+      '{"type":"poke","min_included_version":1,"max_included_version":2,"patches":[],' +
+        '"client_id_to_last_mutation_id":{"c":3},' +
+        '"rejections":[{"mutation_id":3,"code":"mutator_failed","message":"no"}]}',
+    ) as unknown;
+    expect(fastPokeMessage(rejected)).toEqual(serverMessage.parse(rejected));
     const r = JSON.parse(
       '{"type":"presence","full":false,"set":[{"client_id":"c","user_id":"u","state":{"x":1}}],"removed":["d"]}',
     ) as unknown;

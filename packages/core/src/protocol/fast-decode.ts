@@ -6,7 +6,9 @@ import type {
   PullResponseMessage,
   PushMessage,
   WireMutation,
+  WireRejection,
 } from "./messages.js";
+import { wireErrorCode } from "./messages.js";
 import { readLastMutationIds } from "./last-mutation-ids.js";
 
 /*
@@ -54,6 +56,16 @@ function patch(value: unknown): PatchOp | undefined {
   return undefined;
 }
 
+const rejectionCodes: ReadonlySet<string> = new Set(wireErrorCode.options);
+
+function rejection(value: unknown): WireRejection | undefined {
+  if (!isObject(value) || keyCount(value) !== 3) return undefined;
+  const { mutation_id, code, message } = value;
+  if (!isCount(mutation_id) || mutation_id === 0 || typeof message !== "string") return undefined;
+  if (typeof code !== "string" || !rejectionCodes.has(code)) return undefined;
+  return { mutation_id, code: code as WireRejection["code"], message };
+}
+
 function mapAll<T>(value: unknown, each: (item: unknown) => T | undefined): T[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const out: T[] = [];
@@ -81,18 +93,22 @@ export function fastPokeMessage(value: unknown): PokeMessage | PullResponseMessa
   // `more` marks the parts of a snapshot; only pull responses carry it.
   const hasMore = Object.hasOwn(value, "more");
   if (hasMore && (type !== "pull_response" || typeof more !== "boolean")) return undefined;
-  if (keyCount(value) !== (hasMore ? 6 : 5)) return undefined;
+  const hasRejections = Object.hasOwn(value, "rejections");
+  if (keyCount(value) !== 5 + (hasMore ? 1 : 0) + (hasRejections ? 1 : 0)) return undefined;
   if ((type !== "poke" && type !== "pull_response") || !isCount(min) || !isCount(max)) return undefined;
   const patches = mapAll(value.patches, patch);
   if (patches === undefined) return undefined;
   const ids = readLastMutationIds(value.client_id_to_last_mutation_id);
   if (ids === undefined) return undefined;
+  const rejections = hasRejections ? mapAll(value.rejections, rejection) : undefined;
+  if (hasRejections && rejections === undefined) return undefined;
   return {
     type,
     min_included_version: min,
     max_included_version: max,
     patches,
     client_id_to_last_mutation_id: ids,
+    ...(rejections === undefined ? {} : { rejections }),
     ...(hasMore ? { more: more as boolean } : {}),
   };
 }

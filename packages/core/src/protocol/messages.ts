@@ -58,6 +58,11 @@ export const pullMessage = z.object({
   base_version: z.number().int().nonnegative(),
   /** Resume a snapshot a cut connection interrupted (see docs/PROTOCOL.md, "Snapshots"). */
   snapshot_resume: snapshotResume.optional(),
+  /**
+   * The client's last acknowledged mutation id: the response carries the client's rejections
+   * after it (`rejections`). Without it the response carries none.
+   */
+  last_mutation_id: z.number().int().nonnegative().optional(),
 });
 export const actionMessage = z.object({
   type: z.literal("action"),
@@ -148,6 +153,13 @@ export const connectedMessage = z.object({
   /** The server's last processed mutation id for this client (0 if unknown). */
   last_mutation_id: z.number().int().nonnegative(),
 });
+/** A mutation of the receiving client that the server rejected, carried with its acknowledgement. */
+export const wireRejection = z.object({
+  mutation_id: z.number().int().positive(),
+  code: wireErrorCode,
+  message: z.string(),
+});
+export type WireRejection = z.infer<typeof wireRejection>;
 const pokeBody = {
   /** Oldest version whose changes the patches include; `0` with a leading `reset` patch. */
   min_included_version: z.number().int().nonnegative(),
@@ -160,6 +172,11 @@ const pokeBody = {
       "Expected an object of client ids to non-negative integers",
     )
     .transform((v) => readLastMutationIds(v)!),
+  /**
+   * The receiving client's mutations this update acknowledges that were rejected (absent when
+   * none), so acknowledgement and rejection arrive together whatever happens to other frames.
+   */
+  rejections: z.array(wireRejection).optional(),
 };
 export const pokeMessage = z.object({ type: z.literal("poke"), ...pokeBody });
 export const pullResponseMessage = z.object({

@@ -357,6 +357,8 @@ export class LocalStore implements SyncTarget, PeerTarget {
       return { status: "gap", baseVersion: this.#baseVersion };
     }
     const stale = !reset && update.maxIncludedVersion <= this.#baseVersion;
+    // Before the acknowledgement below settles them (a stale update's too: it may acknowledge).
+    for (const r of update.rejections ?? []) this.recordRejection(r.mutationId, r.code, r.message);
     const lastAck = this.#queue.lastAcknowledgedId;
     const acked = this.#queue.acknowledge(update.lastMutationId ?? lastAck);
     const ackMoved = this.#queue.lastAcknowledgedId !== lastAck;

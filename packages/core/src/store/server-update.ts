@@ -18,6 +18,19 @@ export interface ServerUpdate {
    * (`client_id_to_last_mutation_id`), so the store drops other tabs' mutations it shows.
    */
   readonly lastMutationIds?: Readonly<Record<string, number>>;
+  /**
+   * This client's mutations among those the update acknowledges that the server rejected. They
+   * are recorded before the acknowledgement settles `confirmed`, so a rejected mutation never
+   * resolves whatever became of its separate `mutation_error`.
+   */
+  readonly rejections?: readonly ServerRejection[];
+}
+
+/** A mutation of this client the server rejected. */
+export interface ServerRejection {
+  readonly mutationId: number;
+  readonly code: string;
+  readonly message: string;
 }
 
 /** What applying a `ServerUpdate` did. */

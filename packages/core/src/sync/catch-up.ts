@@ -67,6 +67,15 @@ export class CatchUp {
       ...(lastMutationId === undefined ? {} : { lastMutationId }),
       // Every client of this user: the store drops other tabs' mutations the server applied.
       lastMutationIds: message.client_id_to_last_mutation_id,
+      ...(message.rejections === undefined
+        ? {}
+        : {
+            rejections: message.rejections.map((r) => ({
+              mutationId: r.mutation_id,
+              code: r.code,
+              message: r.message,
+            })),
+          }),
     });
     if (result.status === "gap") this.pull();
     else if (message.type === "pull_response" && target.baseVersion() > before) {

@@ -58,6 +58,7 @@ export class SnapshotAssembler {
       max_included_version: partial.version,
       patches: partial.patches,
       client_id_to_last_mutation_id: message.client_id_to_last_mutation_id,
+      ...(message.rejections === undefined ? {} : { rejections: message.rejections }),
     };
   }
 

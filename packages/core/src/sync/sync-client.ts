@@ -114,6 +114,8 @@ export class SyncClient {
           client_id: this.target.clientId,
           base_version: baseVersion,
           ...(resume === undefined ? {} : { snapshot_resume: resume }),
+          // The response then carries the rejections of the mutations it acknowledges.
+          last_mutation_id: this.target.lastAcknowledgedId(),
         });
         return true;
       },

@@ -138,7 +138,7 @@ export function connect(
       case "pull":
         if (message.client_id !== info.clientId)
           return fail("bad_message", "client_id differs from connect's");
-        return space.pull(conn, message.base_version, message.snapshot_resume);
+        return space.pull(conn, message.base_version, message.snapshot_resume, message.last_mutation_id);
       case "action":
         return onAction(space, info, message);
       case "presence":

@@ -1,5 +1,8 @@
 import { privateKeyOwner, visibilityOf } from "@synced-store/core/internal";
 import { type PatchOp } from "@synced-store/core/protocol";
+import type { RejectionBounds } from "../storage/storage.js";
+import { defaultLimits } from "./limits.js";
+import { boundedRejections, rejectionBounds, wireRejections, type Rejection } from "./rejection-log.js";
 import { DELETED, type ClientState } from "./space-state.js";
 
 /** A connection as the space engine sees it. */
@@ -33,19 +36,25 @@ export class PokeBuffer {
   #to = 0;
   #writes = new Map<string, unknown>();
   #clients = new Map<string, ClientState>();
+  /** Rejected mutations the commits acknowledge, by client, in id order. */
+  #rejections = new Map<string, Rejection[]>();
   /** `performance.now()` of the oldest commit not yet poked. */
   #oldest = 0;
+
+  /** @param bounds What of a client's rejections one poke carries (newest first). */
+  constructor(private readonly bounds: RejectionBounds = rejectionBounds(defaultLimits)) {}
 
   get empty(): boolean {
     return this.#to === 0;
   }
 
-  /** Adds the committed versions `from..to`. */
+  /** Adds the committed versions `from..to`, with the rejections of the mutations they process. */
   add(
     from: number,
     to: number,
     writes: Iterable<readonly [string, unknown]>,
     clients: ReadonlyMap<string, ClientState>,
+    rejections: ReadonlyMap<string, readonly Rejection[]> = new Map(),
   ): void {
     if (this.empty) {
       this.#from = from;
@@ -54,6 +63,9 @@ export class PokeBuffer {
     this.#to = to;
     for (const [k, v] of writes) this.#writes.set(k, v);
     for (const [id, c] of clients) this.#clients.set(id, c);
+    for (const [id, list] of rejections) {
+      if (list.length > 0) this.#rejections.set(id, [...(this.#rejections.get(id) ?? []), ...list]);
+    }
   }
 
   /**
@@ -86,15 +98,23 @@ export class PokeBuffer {
         frame = this.#frame(parts, own ? conn.userId : undefined);
         frames.set(cacheKey, frame);
       }
-      conn.sendFrame(frame);
+      conn.sendFrame(withRejections(frame, this.#rejectionsOf(conn.clientId)));
       conn.version = this.#to;
     }
     const waited = performance.now() - this.#oldest;
     this.#writes = new Map<string, unknown>();
     this.#clients = new Map();
+    this.#rejections = new Map();
     this.#from = 0;
     this.#to = 0;
     return waited;
+  }
+
+  /** The `rejections` of `clientId`'s poke as JSON, or undefined when it has none. */
+  #rejectionsOf(clientId: string): string | undefined {
+    const list = this.#rejections.get(clientId);
+    if (list === undefined) return undefined;
+    return JSON.stringify(wireRejections(boundedRejections(clientId, list, this.bounds)));
   }
 
   /** The patches encoded as JSON once: shared ones joined, private ones by owner. */
@@ -138,6 +158,15 @@ export class PokeBuffer {
       `"patches":[${patches}],"client_id_to_last_mutation_id":${encodeIds(ids)}}`
     );
   }
+}
+
+/**
+ * `frame` with the receiving client's rejections last, where `encodeMessage` puts them. Only the
+ * client whose mutations they are hears of them, so acknowledgement and rejection travel in one
+ * frame (the separate `mutation_error` may be lost or overtaken).
+ */
+function withRejections(frame: string, rejections: string | undefined): string {
+  return rejections === undefined ? frame : `${frame.slice(0, -1)},"rejections":${rejections}}`;
 }
 
 /** `connections`, those of clients in `acknowledged` moved to the end (otherwise in order). */

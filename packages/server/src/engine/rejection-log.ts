@@ -1,5 +1,6 @@
 import { utf8Length } from "../util/storable-text.js";
 import type { RejectionBounds } from "../storage/storage.js";
+import type { WireRejection } from "@synced-store/core/protocol";
 import type { WireError } from "./wire-error.js";
 
 /** One rejected mutation. */
@@ -88,6 +89,31 @@ export class RejectionLog {
   after(clientId: string, afterId: number): Rejection[] {
     return (this.#byClient.get(clientId)?.list ?? []).filter((r) => r.id > afterId);
   }
+}
+
+/**
+ * What of `rejections` (of one client, in id order) an update may carry: the newest within the
+ * per-client bounds in counts and bytes, as the log would keep them.
+ */
+export function boundedRejections(
+  clientId: string,
+  rejections: readonly Rejection[],
+  bounds: RejectionBounds,
+): Rejection[] {
+  let bytes = 0;
+  let first = rejections.length;
+  while (first > 0 && rejections.length - first < bounds.perClient) {
+    const size = rejectionBytes(clientId, rejections[first - 1]!.error);
+    if (bytes + size > bounds.perClientBytes) break;
+    bytes += size;
+    first--;
+  }
+  return rejections.slice(first);
+}
+
+/** `rejections` as a poke or pull response carries them (`rejections`). */
+export function wireRejections(rejections: readonly Rejection[]): WireRejection[] {
+  return rejections.map((r) => ({ mutation_id: r.id, code: r.error.code, message: r.error.message }));
 }
 
 /** The bounds of `limits`. */

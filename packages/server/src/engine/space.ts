@@ -18,10 +18,16 @@ import { processPush, type PendingPush, type PushOutcome } from "./push-group.js
 import { runAction } from "./run-action.js";
 import { DELETED, SpaceState, type ClientState, type WriteLayer } from "./space-state.js";
 import type { StoreRuntime } from "./store-runtime.js";
-import { quoteName, toWireError, toWireErrorCode, type WireError } from "./wire-error.js";
+import { quoteName, toWireError, type WireError } from "./wire-error.js";
 import { pullResponse } from "./pull-response.js";
 import { pullResponseFrames } from "./snapshot-frames.js";
-import { RejectionLog, rejectionBounds, type Rejection } from "./rejection-log.js";
+import { acknowledgedRejections, keptRejections } from "./acknowledged-rejections.js";
+import {
+  RejectionLog,
+  rejectionBounds,
+  wireRejections,
+  type Rejection,
+} from "./rejection-log.js";
 import { admit, type Admission, type AdmissionRequest, type Admitted, type Refused } from "./admission.js";
 import { migrateSpace, type SpaceMigration } from "./migrate-space.js";
 import type { HostRuntime } from "../runtime/host-runtime.js";
@@ -55,7 +61,7 @@ export class Space {
   private readonly connections = new Set<SpaceConnection>();
   /** Recent rejections, replayed to clients that reconnect before they heard of them. */
   private readonly rejections: RejectionLog;
-  readonly #pokes = new PokeBuffer();
+  readonly #pokes: PokeBuffer;
   readonly #pushes: PendingPush[] = [];
   /** How clients of each older version read values, made once per version (see `readableFor`). */
   readonly #readable = new Map<number, ((key: string, value: unknown) => unknown) | undefined>();
@@ -70,6 +76,7 @@ export class Space {
     private readonly env: SpaceEnvironment,
   ) {
     this.rejections = new RejectionLog(rejectionBounds(env.limits));
+    this.#pokes = new PokeBuffer(rejectionBounds(env.limits));
   }
 
   /**
@@ -265,13 +272,19 @@ export class Space {
         metrics.pushTransaction.observe(wrote - began!);
         metrics.pushCommit.observe(performance.now() - wrote);
         metrics.pushesPerVersion.observe(group.length);
-        group.forEach((p, i) => this.rejections.record(p.clientId, outcomes[i]!.errors));
+        const rejected = new Map<string, Rejection[]>();
+        group.forEach((p, i) => {
+          const errors = outcomes[i]!.errors;
+          this.rejections.record(p.clientId, errors);
+          if (errors.length > 0) rejected.set(p.clientId, [...(rejected.get(p.clientId) ?? []), ...errors]);
+        });
         for (const p of group) this.#unpoked.push(p.receivedAt);
-        this.#committed(version, writes, clients);
+        this.#committed(version, writes, clients, rejected);
       }
       group.forEach((p, i) => p.resolve(outcomes[i]!));
       // Queued after the outcomes' handlers: a client hears of its rejected mutation before the
-      // poke that acknowledges it (else its `confirmed` would resolve).
+      // poke that acknowledges it. The poke carries the rejection too (clients that read it do
+      // not depend on this order, which a lossy transport may not keep).
       if (version !== undefined) this.#scheduleFlush();
     } catch (error) {
       for (const p of group) p.reject(error);
@@ -285,11 +298,7 @@ export class Space {
   private async missedRejections(clientId: string, afterId: number): Promise<Rejection[]> {
     const known = this.state.clients.get(clientId);
     if (known === undefined || known.lastMutationId <= afterId) return [];
-    const stored = await this.env.storage.read(this.id, (r) =>
-      r.rejections === undefined ? Promise.resolve(undefined) : r.rejections(clientId, afterId),
-    );
-    if (stored === undefined) return this.rejections.after(clientId, afterId);
-    return stored.map((row) => ({ id: row.mutationId, error: toWireErrorCode(row.code, row.message) }));
+    return this.env.storage.read(this.id, (r) => keptRejections(r, this.rejections, clientId, afterId));
   }
 
   /**
@@ -297,18 +306,33 @@ export class Space {
    * under the frame limit, resumed after `resume.after_key` when the space is still at its version).
    * All parts go out in this one turn of the queue, so no poke comes between them.
    */
-  pull(conn: SpaceConnection, baseVersion: number, resume?: SnapshotResume): Promise<void> {
+  pull(
+    conn: SpaceConnection,
+    baseVersion: number,
+    resume?: SnapshotResume,
+    lastMutationId?: number,
+  ): Promise<void> {
     return this.#run(async () => {
-      const message = await this.env.storage.read(this.id, (r) =>
-        pullResponse(
+      const message = await this.env.storage.read(this.id, async (r) => {
+        const response = await pullResponse(
           r,
           conn.userId,
           baseVersion,
           conn.resetPending,
           this.#readableFor(conn.schemaVersion),
           resume,
-        ),
-      );
+        );
+        if (lastMutationId === undefined) return response;
+        const rejections = await acknowledgedRejections({
+          reader: r,
+          log: this.rejections,
+          clientId: conn.clientId,
+          afterId: lastMutationId,
+          response,
+          bounds: rejectionBounds(this.env.limits),
+        });
+        return rejections.length === 0 ? response : { ...response, rejections: wireRejections(rejections) };
+      });
       this.env.metrics.pulls++;
       conn.resetPending = false;
       conn.version = Math.max(conn.version, message.max_included_version);
@@ -464,10 +488,15 @@ export class Space {
     }
   }
 
-  #committed(version: number, writes: WriteLayer, clients: ReadonlyMap<string, ClientState>): void {
+  #committed(
+    version: number,
+    writes: WriteLayer,
+    clients: ReadonlyMap<string, ClientState>,
+    rejections?: ReadonlyMap<string, readonly Rejection[]>,
+  ): void {
     this.state.apply(version, writes, clients);
     this.env.metrics.commits++;
-    this.#pokes.add(version, version, writes, clients);
+    this.#pokes.add(version, version, writes, clients, rejections);
     this.env.onCommit(this.id, version);
   }
 

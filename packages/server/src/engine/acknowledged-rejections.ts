@@ -1,0 +1,45 @@
+import type { PullResponseMessage } from "@synced-store/core/protocol";
+import type { RejectionBounds, StorageReader } from "../storage/storage.js";
+import { boundedRejections, type Rejection, type RejectionLog } from "./rejection-log.js";
+import { toWireErrorCode } from "./wire-error.js";
+
+/**
+ * Kept rejections of `clientId` after mutation id `afterId`, in id order: from storage when it
+ * keeps them (they survive restarts and reach other processes), else from this process's `log`.
+ */
+export async function keptRejections(
+  reader: StorageReader,
+  log: RejectionLog,
+  clientId: string,
+  afterId: number,
+): Promise<Rejection[]> {
+  if (reader.rejections === undefined) return log.after(clientId, afterId);
+  const rows = await reader.rejections(clientId, afterId);
+  return rows.map((row) => ({ id: row.mutationId, error: toWireErrorCode(row.code, row.message) }));
+}
+
+/**
+ * The rejections a pull response carries for a client that has acknowledged up to `afterId`:
+ * its kept rejections that `response` acknowledges, within the per-client `bounds`. Read with
+ * the response (same storage read, same turn of the space's queue), so they match its
+ * acknowledgement.
+ */
+export async function acknowledgedRejections(options: {
+  readonly reader: StorageReader;
+  readonly log: RejectionLog;
+  readonly clientId: string;
+  readonly afterId: number;
+  readonly response: PullResponseMessage;
+  readonly bounds: RejectionBounds;
+}): Promise<Rejection[]> {
+  const { reader, log, clientId, afterId, response, bounds } = options;
+  const ids = response.client_id_to_last_mutation_id;
+  const upTo = Object.hasOwn(ids, clientId) ? ids[clientId]! : 0;
+  if (upTo <= afterId) return [];
+  const kept = await keptRejections(reader, log, clientId, afterId);
+  return boundedRejections(
+    clientId,
+    kept.filter((r) => r.id <= upTo),
+    bounds,
+  );
+}
