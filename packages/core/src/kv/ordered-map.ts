@@ -23,6 +23,14 @@ export class OrderedMap<V> {
     return m;
   }
 
+  /** A copy, made without re-sorting or re-inserting key by key. */
+  clone(): OrderedMap<V> {
+    const m = new OrderedMap<V>();
+    m.#map = new Map(this.#map);
+    m.#chunks = this.#chunks.map((chunk) => chunk.slice());
+    return m;
+  }
+
   /** Number of entries. */
   get size(): number {
     return this.#map.size;
@@ -40,8 +48,10 @@ export class OrderedMap<V> {
 
   /** Sets `key`; a new key costs O(log n + chunk size) to place in order. */
   set(key: string, value: V): void {
-    if (!this.#map.has(key)) this.#insertKey(key);
+    // One hash lookup, not two: the size tells whether the key was new.
+    const size = this.#map.size;
     this.#map.set(key, value);
+    if (this.#map.size !== size) this.#insertKey(key);
   }
 
   /** Removes `key`; returns whether it was present. */

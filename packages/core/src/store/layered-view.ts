@@ -55,7 +55,9 @@ export class LayeredView {
     const out: Array<ScanEntry<unknown>> = [];
     const { prefix, from, limit } = bounds;
     if (limit === 0) return out;
-    const upper = this.#upperEntries(bounds);
+    const layers = this.layers.filter((l) => l.size > 0);
+    if (layers.length === 1) return mergeOne(this.base, layers[0]!, bounds);
+    const upper = this.#upperEntries(layers, bounds);
     let j = 0;
     const take = (key: string, value: unknown): boolean => {
       if (value !== DELETED) out.push({ key, value });
@@ -78,8 +80,7 @@ export class LayeredView {
   }
 
   /** Entries of the layers within `bounds` (the topmost layer wins), in key order, deletions kept. */
-  #upperEntries(bounds: ScanBounds): Array<{ key: string; value: unknown }> {
-    const layers = this.layers.filter((l) => l.size > 0);
+  #upperEntries(layers: readonly Layer[], bounds: ScanBounds): Array<{ key: string; value: unknown }> {
     const collect = (layer: Layer) => {
       const entries: Array<{ key: string; value: unknown }> = [];
       layer.forEachFrom(bounds.from, bounds.prefix, (key, value) => entries.push({ key, value }) > 0);
@@ -93,6 +94,39 @@ export class LayeredView {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, value]) => ({ key, value }));
   }
+}
+
+/**
+ * `scan` over the base and one layer (the common case: the pending overlay), walking both in
+ * step: nothing is collected first, so a scan of 10,000 keys a pending mutation wrote builds only
+ * its result.
+ */
+function mergeOne(base: OrderedMap<unknown>, layer: Layer, bounds: ScanBounds): Array<ScanEntry<unknown>> {
+  const { prefix, from, limit } = bounds;
+  const out: Array<ScanEntry<unknown>> = [];
+  const upper = layer.cursor(from);
+  // The layer's next key in range, or undefined once it has none left.
+  const nextUpper = (): string | undefined => {
+    const key = upper.peek();
+    return key !== undefined && key.startsWith(prefix) ? key : undefined;
+  };
+  let u = nextUpper();
+  const takeUpper = (key: string): boolean => {
+    const value = upper.value(key);
+    upper.advance();
+    u = nextUpper();
+    if (value !== DELETED) out.push({ key, value });
+    return out.length < limit;
+  };
+  let more = true;
+  base.forEachFrom(from, prefix, (key, value) => {
+    while (u !== undefined && u < key) if (!(more = takeUpper(u))) return false;
+    if (u === key) return (more = takeUpper(u));
+    out.push({ key, value });
+    return (more = out.length < limit);
+  });
+  while (more && u !== undefined) more = takeUpper(u);
+  return out;
 }
 
 /** `below` overwritten by `above`: the combined effect of two runs on one target. */

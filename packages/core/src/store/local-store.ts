@@ -80,6 +80,8 @@ export class LocalStore implements SyncTarget, PeerTarget {
   #base = new OrderedMap<unknown>();
   #overlay: Layer = new OrderedMap();
   #view = new LayeredView(this.#base, [this.#overlay]);
+  /** The overlay is also a pending mutation's `writes`: copy it before writing to it. */
+  #overlayShared = false;
   readonly #queue: PendingQueue;
   #baseVersion = 0;
   #historyId: string | null = null;
@@ -255,10 +257,10 @@ export class LocalStore implements SyncTarget, PeerTarget {
       const changes = new Map<string, { oldValue: unknown; newValue: unknown }>();
       for (const [key, value] of tx.writes.entries()) {
         const oldValue = this.#view.get(key);
-        this.#overlay.set(key, value);
         const newValue = value === DELETED ? undefined : value;
         if (oldValue !== newValue) changes.set(key, { oldValue, newValue });
       }
+      this.#layOver(tx.writes);
       const persisted = this.#persistence.write({ pendingPut: [toPersisted(m)] });
       this.#emitChange({ changes, reset: false });
       this.#localMutationListeners.emit(this.#onListenerError, toWire(m));
@@ -439,7 +441,27 @@ export class LocalStore implements SyncTarget, PeerTarget {
       logger: this.#logger,
       changed,
     });
+    this.#setOverlay(overlay, false);
+  }
+
+  /**
+   * Lays a mutation's writes over the overlay. When they cover it (an empty overlay, or a bulk
+   * write of the same keys again), the overlay becomes the writes themselves: a 10,000-key
+   * mutation is not copied key by key. The layer is then shared with the pending mutation, which
+   * never changes it, so the overlay is copied before it is next written to.
+   */
+  #layOver(writes: Layer): void {
+    if (covers(writes, this.#overlay)) {
+      this.#setOverlay(writes, true);
+      return;
+    }
+    if (this.#overlayShared) this.#setOverlay(this.#overlay.clone(), false);
+    for (const [key, value] of writes.entries()) this.#overlay.set(key, value);
+  }
+
+  #setOverlay(overlay: Layer, shared: boolean): void {
     this.#overlay = overlay;
+    this.#overlayShared = shared;
     this.#view = new LayeredView(this.#base, [overlay]);
   }
 
@@ -478,4 +500,11 @@ export class LocalStore implements SyncTarget, PeerTarget {
     this.#tail = run.catch(() => undefined);
     return run;
   }
+}
+
+/** Whether every key of `layer` is in `writes` (so `writes` over `layer` is `writes` alone). */
+function covers(writes: Layer, layer: Layer): boolean {
+  if (layer.size > writes.size) return false;
+  for (const key of layer.keys()) if (!writes.has(key)) return false;
+  return true;
 }

@@ -38,14 +38,21 @@ export class StoreWriteTransaction extends StoreReadTransaction implements Write
   /** Validates and writes synchronously; see `set`. */
   write(key: string, value: unknown): void {
     this.#checkWritable(key);
-    const { value: stored, json } = storedValue(key, validateValue(this.#patterns, key, value));
-    this.ctx.limits?.checkValue(key, json);
+    const stored = storedValue(key, validateValue(this.#patterns, key, value));
+    // The JSON text only where a side checks its size (the server's limits); the client needs none.
+    if (this.ctx.limits !== undefined) this.ctx.limits.checkValue(key, JSON.stringify(stored));
     if (this.#dropped(key)) return;
     this.writes.set(key, stored);
   }
 
   set(key: string, value: unknown): Promise<void> {
-    return settle(() => this.write(key, value));
+    try {
+      this.write(key, value);
+    } catch (error) {
+      return rejected(error);
+    }
+    // One settled promise for every successful set: a bulk write awaits thousands of them.
+    return DONE;
   }
 
   del(key: string): Promise<boolean> {
@@ -85,13 +92,19 @@ export class StoreWriteTransaction extends StoreReadTransaction implements Write
   }
 }
 
+const DONE: Promise<void> = Promise.resolve();
+
 /** Runs `fn` now and wraps its outcome in a promise (writes are synchronous underneath). */
 function settle<T>(fn: () => T): Promise<T> {
   try {
     return Promise.resolve(fn());
   } catch (error) {
-    // Everything thrown here is one of our Error subclasses (or the recipe's own error).
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-    return Promise.reject(error);
+    return rejected(error);
   }
+}
+
+function rejected(error: unknown): Promise<never> {
+  // Everything thrown here is one of our Error subclasses (or the recipe's own error).
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+  return Promise.reject(error);
 }
