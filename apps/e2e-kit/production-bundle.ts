@@ -11,11 +11,15 @@ export interface BuiltBundle {
 }
 
 /**
- * Builds the app at `appRoot` with its own Vite config, as `vite build` would (production mode
- * unless `mode` says otherwise), into a temporary directory, and returns its JavaScript.
+ * Builds the app at `appRoot` with its own Vite config into `outDir`, as `vite build` would
+ * (production mode unless `mode` says otherwise; minified unless `minify` is false).
  */
-export async function buildBundle(appRoot: string, mode = "production"): Promise<BuiltBundle> {
-  const outDir = mkdtempSync(join(tmpdir(), "bundle-"));
+export async function buildApp(
+  appRoot: string,
+  outDir: string,
+  options: { mode?: string; minify?: boolean } = {},
+): Promise<void> {
+  const mode = options.mode ?? "production";
   // Vite builds for production only when NODE_ENV says so, and a test runner sets it to "test".
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = mode === "production" ? "production" : "development";
@@ -25,8 +29,21 @@ export async function buildBundle(appRoot: string, mode = "production"): Promise
       configFile: join(appRoot, "vite.config.ts"),
       mode,
       logLevel: "silent",
-      build: { outDir, emptyOutDir: true, minify: false, reportCompressedSize: false },
+      build: { outDir, emptyOutDir: true, minify: options.minify ?? true, reportCompressedSize: false },
     });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+/**
+ * Builds the app at `appRoot` (see `buildApp`, unminified) into a temporary directory and
+ * returns its JavaScript.
+ */
+export async function buildBundle(appRoot: string, mode = "production"): Promise<BuiltBundle> {
+  const outDir = mkdtempSync(join(tmpdir(), "bundle-"));
+  try {
+    await buildApp(appRoot, outDir, { mode, minify: false });
     const chunks = new Map<string, string>();
     const assets = join(outDir, "assets");
     for (const name of readdirSync(assets)) {
@@ -34,7 +51,6 @@ export async function buildBundle(appRoot: string, mode = "production"): Promise
     }
     return { chunks, text: [...chunks.values()].join("\n") };
   } finally {
-    process.env.NODE_ENV = nodeEnv;
     rmSync(outDir, { recursive: true, force: true });
   }
 }

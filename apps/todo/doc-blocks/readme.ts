@@ -25,7 +25,8 @@ export { Shape } from "../../whiteboard/src/shared/schemas.js";
 export { todo } from "../src/shared/definition.js";
 
 export declare const serverTodo: typeof ServerTodo;
-export declare function verifyToken(auth: unknown): Promise<string>;
+export declare function verifyToken(auth: unknown): Promise<{ userId: string; expiresAt: number }>;
+export declare function fetchToken(userId: string): Promise<string>;
 export declare const listId: string;
 export declare const userId: string;
 export declare const token: string;

@@ -267,7 +267,15 @@ describe("todo app across a deploy of version 2, clients offline on version 1 (C
       userId: "dee",
       connect: connectToServer({
         url: `${server.url.replace(/^http/, "ws")}sync`,
-        auth: "dee",
+        // The app's sign-in, as the page does it (src/sign-in.ts).
+        auth: async () => {
+          const res = await fetch(`${server.url}auth/login`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ name: "dee" }),
+          });
+          return ((await res.json()) as { token: string }).token;
+        },
         WebSocket: WebSocket as unknown as WebSocketConstructor,
       }),
     });

@@ -13,8 +13,10 @@ import { WebSocket } from "ws";
 import { todo, type TodoDefinition } from "../src/shared/definition.js";
 import { createTodoSyncServer } from "./create-todo-sync-server.js";
 import { TOO_LONG_MESSAGE } from "./server-definition.js";
+import { authSecret, todoAuth } from "./todo-auth.js";
 
-const sync = createTodoSyncServer(createMemoryStorage());
+const auth = todoAuth({ secret: authSecret({}, true) });
+const sync = createTodoSyncServer(createMemoryStorage(), auth);
 let running: RunningServer;
 const stores: Array<Store<TodoDefinition>> = [];
 
@@ -24,7 +26,7 @@ function open(userId: string, space = "list-1"): Store<TodoDefinition> {
     userId,
     connect: connectToServer({
       url: running.url,
-      auth: userId,
+      auth: async () => (await auth.issue(userId)).token,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
     }),
   });

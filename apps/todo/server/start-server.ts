@@ -6,6 +6,7 @@ import { attach } from "@synced-store/server/node";
 import { openSqliteStorage } from "@synced-store/server/sqlite";
 import { createServer as createViteServer, type Plugin } from "vite";
 import { createTodoSyncServer } from "./create-todo-sync-server.js";
+import { authSecret, todoAuth, type TodoAuthOptions } from "./todo-auth.js";
 
 /** Options of {@link startTodoServer}. */
 export interface StartTodoServerOptions {
@@ -17,6 +18,11 @@ export interface StartTodoServerOptions {
   dbFile: string;
   /** Hot module reload for development. @default true */
   hmr?: boolean;
+  /**
+   * How clients sign in: tokens signed with this secret, issued by `POST /auth/login`.
+   * @default `SYNCED_STORE_AUTH_SECRET`, else the development secret, tokens valid for an hour
+   */
+  auth?: TodoAuthOptions;
   /**
    * Another version of the store, served on this origin as a deploy would: the sync server runs
    * `server`, and the page loads `browserModule` (an absolute path; it exports what
@@ -53,7 +59,12 @@ function swapDefinition(browserModule: string): Plugin {
  * hot reload), and the sync server answers on `/sync`, storing in SQLite.
  */
 export async function startTodoServer(options: StartTodoServerOptions): Promise<RunningTodoServer> {
-  const sync = createTodoSyncServer(openSqliteStorage({ path: options.dbFile }), options.definition?.server);
+  const auth = todoAuth(options.auth ?? { secret: authSecret(process.env, true) });
+  const sync = createTodoSyncServer(
+    openSqliteStorage({ path: options.dbFile }),
+    auth,
+    options.definition?.server,
+  );
   const http: Server = createHttpServer();
   const vite = await createViteServer({
     root: appRoot,
@@ -69,8 +80,21 @@ export async function startTodoServer(options: StartTodoServerOptions): Promise<
         : { middlewareMode: true, hmr: { server: http } },
   });
   // The sync server takes `/sync` (WebSocket, and HTTP for clients without WebSockets), `/healthz`
-  // and `/metrics`; everything else goes to Vite.
-  const detach = attach(sync, http, { path: "/sync", fallback: (req, res) => vite.middlewares(req, res) });
+  // and `/metrics`; `POST /auth/login` signs a token; everything else goes to Vite.
+  const detach = attach(sync, http, {
+    path: "/sync",
+    fallback: (req, res) => {
+      void auth.handleLogin(req, res).then(
+        (handled) => {
+          if (!handled) vite.middlewares(req, res);
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
+    },
+  });
   await new Promise<void>((resolve) =>
     http.listen(options.port ?? 5173, options.host ?? "127.0.0.1", resolve),
   );

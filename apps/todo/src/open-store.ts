@@ -1,6 +1,7 @@
 import { connectToServer, createStore, type Store } from "@synced-store/core";
 import { idbClientRegistry, idbPersistence } from "@synced-store/core/idb";
 import { todo, type TodoDefinition } from "./shared/definition.js";
+import { fetchToken } from "./sign-in.js";
 
 /** The sync server's WebSocket endpoint: same origin as the page, path `/sync`. */
 export function syncUrl(): string {
@@ -11,7 +12,8 @@ export function syncUrl(): string {
 /**
  * Opens the local-first store of one todo space for `userId`. Its state lives in IndexedDB, so
  * the app starts with the last known data (no spinner) and works offline; the server learns who
- * the user is from `auth`, checked by its `authenticate` hook.
+ * the user is from `auth`, a signed token checked by its `authenticate` hook, fetched afresh on
+ * every connect and before the token expires.
  */
 export function openTodoStore(instance: string, userId: string): Store<TodoDefinition> {
   return createStore(todo, {
@@ -27,7 +29,7 @@ export function openTodoStore(instance: string, userId: string): Store<TodoDefin
       url: syncUrl(),
       // Where WebSockets cannot connect (some proxies), the same endpoint over HTTP.
       httpUrl: `${location.origin}/sync`,
-      auth: userId,
+      auth: () => fetchToken(userId),
       // An interactive app: notice a dead connection within seconds, retry at least every 5 s.
       heartbeatIntervalMs: 4_000,
       heartbeatTimeoutMs: 3_000,

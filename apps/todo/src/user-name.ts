@@ -1,7 +1,7 @@
 /**
  * The demo's user identity: a name picked on first visit, kept in localStorage (so every tab of
- * one browser profile is the same user). The user id made from it is sent to the server as the
- * store's `auth`; the name as typed is kept for display.
+ * one browser profile is the same user). The user id made from it signs in (`sign-in.ts`); the
+ * name as typed is kept for display.
  */
 
 const STORAGE_KEY = "synced-store-todo:user";

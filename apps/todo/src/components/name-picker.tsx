@@ -8,7 +8,7 @@ export interface NamePickerProps {
   onPick: (userId: string, name: string) => void;
 }
 
-/** The demo's sign-in: a name, sent to the sync server as auth. No password, no account. */
+/** The demo's sign-in: a name, for which the server signs a token. No password, no account. */
 export function NamePicker({ title, onPick }: NamePickerProps) {
   const [name, setName] = useState("");
   const userId = toUserId(name);

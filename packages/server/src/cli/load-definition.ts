@@ -1,14 +1,22 @@
 import type { AnyStoreDefinition } from "@synced-store/core";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { SyncServerOptions } from "../sync-server.js";
 
 /** What a definition module may configure besides its stores. */
-export type DefinitionOptions = Partial<Omit<SyncServerOptions, "storage" | "logger" | "bus">>;
+export type DefinitionOptions = Partial<Omit<SyncServerOptions, "storage" | "logger" | "bus">> & {
+  /**
+   * Requests the app answers itself (e.g. its sign-in), tried before static files; resolves to
+   * false for the others. @default none
+   */
+  readonly handleRequest?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+};
 
 /**
  * Loads an app's definition module. It either default-exports server options
- * (`{ stores: [...], authenticate, authorize, overrides, onConnect, onDisconnect, limits }`), a
+ * (`{ stores: [...], authenticate, authorize, overrides, onConnect, onDisconnect, limits,
+ * handleRequest }`), a
  * store definition, or an array of them; or it has named exports that are store definitions
  * (all of them are served).
  */

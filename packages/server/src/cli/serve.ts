@@ -1,11 +1,12 @@
 import { parseArgs } from "node:util";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { listen, type RunningServer } from "../node.js";
 import { openSqliteStorage } from "../storage/sqlite.js";
 import { createMemoryStorage } from "../storage/memory.js";
 import type { Storage } from "../storage/storage.js";
 import { createSyncServer, type SyncServer } from "../sync-server.js";
 import type { Logger } from "../logger.js";
-import { loadDefinition } from "./load-definition.js";
+import { loadDefinition, type DefinitionOptions } from "./load-definition.js";
 import { openBackend } from "./open-backend.js";
 import type { Bus } from "../bus/bus.js";
 import { MIN_ADMIN_TOKEN_LENGTH } from "../node/admin-token.js";
@@ -127,8 +128,9 @@ export async function serve(
   if (definition.authenticate === undefined) {
     logger.warn("no authenticate hook exported: the client's auth string is taken as its user id");
   }
+  const { handleRequest, ...options } = definition;
   const server = createSyncServer({
-    ...definition,
+    ...options,
     storage,
     ...(bus ? { bus } : {}),
     ...(args.adminToken === undefined ? {} : { adminToken: args.adminToken }),
@@ -142,13 +144,17 @@ export async function serve(
       await definition.onDisconnect?.(info);
     },
   });
+  const files =
+    args.staticDir === undefined
+      ? undefined
+      : createStaticHandler({ root: args.staticDir, syncPath: args.path });
   const running = await listen(server, {
     port: args.port,
     host: args.host,
     path: args.path,
-    ...(args.staticDir === undefined
+    ...(files === undefined && handleRequest === undefined
       ? {}
-      : { fallback: createStaticHandler({ root: args.staticDir, syncPath: args.path }) }),
+      : { fallback: appRequests(handleRequest, files, logger) }),
   });
   logger.info("listening", {
     url: running.url,
@@ -159,4 +165,27 @@ export async function serve(
     admin: args.adminToken === undefined ? null : `http://${args.host}:${running.port}/admin`,
   });
   return { server, running, ...(bus ? { bus } : {}) };
+}
+
+/** The definition's own requests first, then the static files, else 404. */
+function appRequests(
+  handleRequest: DefinitionOptions["handleRequest"],
+  files: ((req: IncomingMessage, res: ServerResponse) => void) | undefined,
+  logger: Logger,
+) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    void Promise.resolve(handleRequest?.(req, res) ?? false).then(
+      (handled) => {
+        if (handled) return;
+        if (files !== undefined) return files(req, res);
+        res.writeHead(404);
+        res.end();
+      },
+      (error: unknown) => {
+        logger.error("the definition's handleRequest failed", { url: req.url, error: String(error) });
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      },
+    );
+  };
 }
