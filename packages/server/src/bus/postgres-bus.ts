@@ -102,15 +102,16 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Bu
     await publisher.end();
     throw error;
   }
+  // A group commit publishes many spaces at once: their notices go in one statement.
+  const notices = new NoticeBatch((payloads) =>
+    publisher.query("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p", [channel, payloads]),
+  );
 
   return {
     id,
-    async publish(spaceId, version) {
-      if (closed) throw new Error("Bus is closed");
-      await publisher.query("SELECT pg_notify($1, $2)", [
-        channel,
-        encodeNotice({ spaceId, version, origin: id }),
-      ]);
+    publish(spaceId, version) {
+      if (closed) return Promise.reject(new Error("Bus is closed"));
+      return notices.add(encodeNotice({ spaceId, version, origin: id }));
     },
     async publishPresence(payload) {
       if (closed) throw new Error("Bus is closed");
@@ -127,4 +128,27 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Bu
       await Promise.all([client?.end().catch(() => undefined), publisher.end()]);
     },
   };
+}
+
+/** Payloads published in the same tick, sent together by one `send`; each `add` settles with it. */
+class NoticeBatch {
+  #pending: Array<{ payload: string; resolve(): void; reject(error: unknown): void }> = [];
+
+  constructor(private readonly send: (payloads: string[]) => Promise<unknown>) {}
+
+  add(payload: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ payload, resolve, reject });
+      if (this.#pending.length === 1) queueMicrotask(() => this.#flush());
+    });
+  }
+
+  #flush(): void {
+    const batch = this.#pending;
+    this.#pending = [];
+    this.send(batch.map((n) => n.payload)).then(
+      () => batch.forEach((n) => n.resolve()),
+      (error: unknown) => batch.forEach((n) => n.reject(error)),
+    );
+  }
 }

@@ -31,6 +31,7 @@ export interface Ending<T> {
 export type RunTransaction = <T>(
   begin: string,
   body: (client: pg.PoolClient, begun: pg.QueryResult[]) => Promise<Ending<T>>,
+  readOnly?: boolean,
 ) => Promise<T>;
 
 /**

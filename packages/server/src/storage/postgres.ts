@@ -2,15 +2,8 @@ import pg from "pg";
 import { SpaceQueue } from "../util/space-queue.js";
 import { addCommitListener, notifyCommit, type CommitListeners } from "./commit-listeners.js";
 import { migratePostgres } from "./postgres-schema.js";
-import {
-  HEAD_COLUMNS,
-  PostgresReader,
-  prefetchChangesSql,
-  prefetched,
-  toHead,
-  type HeadRecord,
-} from "./postgres-reader.js";
 import { PostgresGroupCommitter, type Ending } from "./postgres-group-commit.js";
+import { PostgresReadGroup } from "./postgres-read-group.js";
 import type { Storage, StorageAccessHints } from "./storage.js";
 
 /** Options of `openPostgresStorage`. Give `connectionString` or `pool`. */
@@ -44,7 +37,8 @@ const SPACE_LOCK_CLASS = 0x5353_5350;
  * connection dies. Callbacks of different spaces queued together share one SQL transaction and
  * one COMMIT (see `PostgresGroupCommitter`). Inside one process, transactions of one space also queue before taking a
  * connection, so a busy space cannot hold the whole pool while it waits for its own lock.
- * `read` runs in a REPEATABLE READ, READ ONLY transaction: one consistent snapshot.
+ * `read` runs in a REPEATABLE READ, READ ONLY transaction: one consistent snapshot (shared by
+ * reads queued together, see `PostgresReadGroup`).
  *
  * Keys sort by code point (collation "C"), like the SQLite storage; keys containing U+0000 are
  * refused, PostgreSQL text cannot hold them. A space id plus a key must fit one B-tree entry
@@ -153,7 +147,8 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     }
   }
 
-  const committer = new PostgresGroupCommitter((begin, body) => inTransaction(begin, body), SPACE_LOCK_CLASS);
+  const committer = new PostgresGroupCommitter(inTransaction, SPACE_LOCK_CLASS);
+  const reads = new PostgresReadGroup(inTransaction);
 
   return {
     transact(spaceId, fn, hints) {
@@ -163,27 +158,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     },
     read(spaceId, fn, hints) {
       check();
-      // The head (and the hinted changes) are read in the opening round trip too; the first
-      // statement fixes the snapshot.
-      const since = sinceOf(hints);
-      const begin = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
-        SELECT ${HEAD_COLUMNS} FROM synced_store_spaces WHERE space_id = ${pg.escapeLiteral(spaceId)}${
-          since === undefined ? "" : `;\n${prefetchChangesSql(spaceId, since).join(";\n")}`
-        }`;
-      return inTransaction(
-        begin,
-        async (client, begun) => ({
-          result: await fn(
-            new PostgresReader(client, spaceId, {
-              head: toHead(begun[1]?.rows[0] as HeadRecord | undefined),
-              changes: prefetched(since, begun, 2),
-            }),
-          ),
-          commit: "COMMIT",
-          transactions: 0,
-        }),
-        true,
-      );
+      return reads.submit(spaceId, sinceOf(hints), fn);
     },
     async spaces(prefix) {
       check();

@@ -158,6 +158,7 @@ const output: BenchResult[] = [
     figures: {
       mutationsPerSecond: Math.round(results.reduce((n, r) => n + r.mutations, 0) / (MEASURE_MS / 1000)),
       deliveries: samples.length,
+      pushesPerVersion: meanBetween(scrapeBefore, scrapeAfter, "synced_store_pushes_per_version"),
       transactionsPerCommit: meanBetween(
         scrapeBefore,
         scrapeAfter,
