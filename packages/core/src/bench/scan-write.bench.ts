@@ -1,4 +1,7 @@
-/** Scan of 10k keys, and one mutation writing 10 MB (10,000 × 1 KB values). */
+/**
+ * Scan of 10k keys, and one mutation writing 10 MB (10,000 × 1 KB values) again and again on one
+ * store. `large-write.bench.ts` measures the same on a fresh client per run, as an app meets it.
+ */
 import { report, time, type BenchResult } from "../../../../scripts/bench-kit.js";
 import { benchStore } from "./bench-store.js";
 
@@ -12,8 +15,8 @@ const results: BenchResult[] = [];
     workload: "query scanning prefix items/ over a 10k-key base",
     timing: clean,
     figures: { entries: (await scanAll()).length },
-    target: "≤ 2 ms",
-    met: clean.medianMs <= 2,
+    target: "≤ 1 ms",
+    met: clean.medianMs <= 1,
   });
   for (let i = 0; i < 50; i++)
     await store.mutate.setRaw({ key: `items/${String(i * 199).padStart(6, "0")}`, value: -i });
@@ -22,8 +25,8 @@ const results: BenchResult[] = [];
     name: "scan 10k keys (50 pending writes in range)",
     workload: "same scan merged with a pending overlay of 50 keys",
     timing: merged,
-    target: "≤ 2 ms",
-    met: merged.medianMs <= 2,
+    target: "≤ 1 ms",
+    met: merged.medianMs <= 1,
   });
   await store.close();
 }
@@ -37,8 +40,8 @@ const results: BenchResult[] = [];
     name: "one mutation writing 10 MB",
     workload: "putBlobs: 10,000 keys × 1 KB values in one mutator, validated, applied and persisted (memory)",
     timing,
-    target: "≤ 40 ms",
-    met: timing.medianMs <= 40,
+    target: "≤ 25 ms",
+    met: timing.medianMs <= 25,
   });
   await store.close();
 }

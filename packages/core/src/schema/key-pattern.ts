@@ -38,6 +38,8 @@ export type KeyOf<S extends KeySchemas> = PatternToKey<keyof S & string>;
 export interface CompiledPattern {
   readonly pattern: string;
   readonly regex: RegExp;
+  /** The pattern's text before its first `*`: a key must start with it (checked before the regex). */
+  readonly literalPrefix: string;
   /** Literal characters in the pattern; more literal characters means more specific. */
   readonly specificity: number;
   readonly schema: z.ZodType;
@@ -51,6 +53,7 @@ export function compilePatterns(schemas: KeySchemas): CompiledPattern[] {
       schema,
       specificity: pattern.replaceAll("*", "").length,
       regex: patternRegex(pattern),
+      literalPrefix: pattern.split("*", 1)[0]!,
     }))
     .sort((a, b) => b.specificity - a.specificity);
 }
@@ -69,6 +72,6 @@ export function patternRegex(pattern: string): RegExp {
 
 /** The schema for `key`, or undefined when no family matches it. */
 export function schemaForKey(patterns: readonly CompiledPattern[], key: string): z.ZodType | undefined {
-  for (const p of patterns) if (p.regex.test(key)) return p.schema;
+  for (const p of patterns) if (key.startsWith(p.literalPrefix) && p.regex.test(key)) return p.schema;
   return undefined;
 }

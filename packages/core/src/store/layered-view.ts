@@ -104,6 +104,19 @@ export class LayeredView {
 function mergeOne(base: OrderedMap<unknown>, layer: Layer, bounds: ScanBounds): Array<ScanEntry<unknown>> {
   const { prefix, from, limit } = bounds;
   const out: Array<ScanEntry<unknown>> = [];
+  const push = (key: string, value: unknown): boolean => {
+    if (value !== DELETED) out.push({ key, value });
+    return out.length < limit;
+  };
+  // One side empty in range (new keys only in the layer, or no pending write there): walk the other.
+  if (!hasKeyFrom(base, from, prefix)) {
+    layer.forEachFrom(from, prefix, push);
+    return out;
+  }
+  if (!hasKeyFrom(layer, from, prefix)) {
+    base.forEachFrom(from, prefix, push);
+    return out;
+  }
   const upper = layer.cursor(from);
   // The layer's next key in range, or undefined once it has none left.
   const nextUpper = (): string | undefined => {
@@ -127,6 +140,10 @@ function mergeOne(base: OrderedMap<unknown>, layer: Layer, bounds: ScanBounds): 
   });
   while (more && u !== undefined) more = takeUpper(u);
   return out;
+}
+
+function hasKeyFrom(map: OrderedMap<unknown>, from: string, prefix: string): boolean {
+  return map.cursor(from).peek()?.startsWith(prefix) === true;
 }
 
 /** `below` overwritten by `above`: the combined effect of two runs on one target. */

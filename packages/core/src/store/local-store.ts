@@ -20,7 +20,7 @@ import { ReadSet } from "./read-set.js";
 import { PeerMutations } from "./peer-mutations.js";
 import type { PeerTarget } from "./peer-target.js";
 import { StoreReadTransaction, type ReadRecorder, type TransactionContext } from "./read-transaction.js";
-import { collectChanges, type StoreChange } from "./store-change.js";
+import { WriteChanges, collectChanges, type StoreChange } from "./store-change.js";
 import { RejectionStream } from "./rejection-stream.js";
 import { changedUnderPending, rebase } from "./rebase.js";
 import { upgradePersistedState } from "./upgrade-persisted-state.js";
@@ -254,12 +254,8 @@ export class LocalStore implements SyncTarget, PeerTarget {
       };
       if (into === undefined) this.#queue.add(m);
       else this.#queue.replace(into, m);
-      const changes = new Map<string, { oldValue: unknown; newValue: unknown }>();
-      for (const [key, value] of tx.writes.entries()) {
-        const oldValue = this.#view.get(key);
-        const newValue = value === DELETED ? undefined : value;
-        if (oldValue !== newValue) changes.set(key, { oldValue, newValue });
-      }
+      const view = this.#view;
+      const changes = new WriteChanges(tx.writes, (key) => view.get(key));
       this.#layOver(tx.writes);
       const persisted = this.#persistence.write({ pendingPut: [toPersisted(m)] });
       this.#emitChange({ changes, reset: false });

@@ -1,4 +1,5 @@
 import { deepEqual } from "../util/deep-equal.js";
+import { DELETED, type Layer } from "./layered-view.js";
 
 /** Old and new visible value of one key (`undefined` = absent). */
 export interface KeyChange {
@@ -28,4 +29,72 @@ export function collectChanges(
     if (oldValue !== newValue && !deepEqual(oldValue, newValue)) changes.set(key, { oldValue, newValue });
   }
   return changes;
+}
+
+/**
+ * The changes of one mutation, read off its writes: old values are kept only for keys that held
+ * one, and each `KeyChange` is made when it is read, so a mutation writing 10,000 new keys costs
+ * one pass and no allocation per key when nobody watches them. `writes` must not change
+ * afterwards (a pending mutation's layer never does).
+ */
+export class WriteChanges implements ReadonlyMap<string, KeyChange> {
+  readonly size: number;
+  readonly #writes: Layer;
+  /** Old visible values that were not `undefined`. */
+  readonly #old = new Map<string, unknown>();
+  /** Written keys whose visible value stays the same (a delete of an absent key). */
+  #same: Set<string> | undefined;
+
+  /** `oldValue` gives a key's visible value before the mutation. */
+  constructor(writes: Layer, oldValue: (key: string) => unknown) {
+    this.#writes = writes;
+    let size = 0;
+    for (const key of writes.keys()) {
+      const old = oldValue(key);
+      if (old === visible(writes.get(key))) {
+        (this.#same ??= new Set()).add(key);
+        continue;
+      }
+      size++;
+      if (old !== undefined) this.#old.set(key, old);
+    }
+    this.size = size;
+  }
+
+  has(key: string): boolean {
+    return this.#writes.has(key) && this.#same?.has(key) !== true;
+  }
+
+  get(key: string): KeyChange | undefined {
+    if (!this.has(key)) return undefined;
+    return { oldValue: this.#old.get(key), newValue: visible(this.#writes.get(key)) };
+  }
+
+  *keys(): MapIterator<string> {
+    for (const key of this.#writes.keys()) if (this.#same?.has(key) !== true) yield key;
+    return undefined;
+  }
+
+  *entries(): MapIterator<[string, KeyChange]> {
+    for (const key of this.keys()) yield [key, this.get(key)!];
+    return undefined;
+  }
+
+  *values(): MapIterator<KeyChange> {
+    for (const key of this.keys()) yield this.get(key)!;
+    return undefined;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, KeyChange]> {
+    return this.entries();
+  }
+
+  forEach(visit: (change: KeyChange, key: string, map: ReadonlyMap<string, KeyChange>) => void): void {
+    for (const [key, change] of this.entries()) visit(change, key, this);
+  }
+}
+
+/** A layer value as reads see it. */
+function visible(value: unknown): unknown {
+  return value === DELETED ? undefined : value;
 }

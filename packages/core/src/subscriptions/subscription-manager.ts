@@ -141,6 +141,8 @@ export class SubscriptionManager {
 
   #onChange(change: StoreChange): void {
     this.#seq++;
+    // Nothing to look up (a bulk write with no live query costs no pass over its keys).
+    if (this.#all.size === 0) return;
     const affected = new Set<Subscription>();
     if (change.reset) {
       for (const sub of this.#all) affected.add(sub);
