@@ -38,8 +38,6 @@ export interface ConnectionHandle {
   close(): void;
   /** Resolves when every frame fed so far has been handled. */
   idle(): Promise<void>;
-  /** The user the handshake admitted; undefined before (or without) a successful `connect`. */
-  readonly userId: string | undefined;
 }
 
 /** Pushes of one connection queued in its space before the handler waits for their commits. */
@@ -347,9 +345,6 @@ export function connect(
       }
     },
     idle: () => inbox.then(() => pushes),
-    get userId() {
-      return info?.userId;
-    },
   };
   return handle;
 }

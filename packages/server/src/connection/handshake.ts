@@ -79,6 +79,8 @@ export async function handshake(
     return refuse(credential.code, credential.message, close);
   }
   const { userId, expiresAt } = credential;
+  const gated = request.admitUser?.(userId);
+  if (gated !== undefined) return refuse("rate_limited", gated, CloseCode.policy);
   let allowed: boolean;
   try {
     allowed = (await env.hooks.authorize?.(userId, spaceId)) ?? true;

@@ -9,6 +9,12 @@ export interface RequestInfo {
    * sets is held on a lease that the client's requests renew. @default a lasting connection
    */
   readonly transport?: "websocket" | "http";
+  /**
+   * The transport's gate once authentication has named the user, before authorization and
+   * admission (the HTTP adapter's per-user rate limit): a returned message refuses the connect
+   * with `rate_limited` (close 1008). @default admits everyone
+   */
+  readonly admitUser?: (userId: string) => string | undefined;
 }
 
 /** Input of the `authenticate` hook. */

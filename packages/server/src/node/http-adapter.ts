@@ -27,7 +27,8 @@ const KINDS = new Set(["connect", "push", "pull", "action", "presence"]);
  * body `{ "connect": <connect message>, "message"?: <message of that type> }`; the answer is
  * `{ "messages": [<server messages>] }`. Each request is a short-lived connection: the connect
  * runs (authentication included), then the message, and the reply holds what the server sent.
- * Requests are rate-limited per client id (before authentication) and per user (after it): one
+ * Requests are rate-limited per client id (before authentication) and per user (once
+ * authentication names the user, before authorization and admission): one
  * over its rate gets 429 with `Retry-After` and `{ error, code: "rate_limited", scope, retry_after_ms }`.
  * Returns a Node request listener that resolves to false for requests it does not handle.
  */
@@ -130,17 +131,24 @@ export function createHttpHandler(server: SyncServer, options: HttpHandlerOption
     }
     const frames: string[] = [];
     let closed = false;
+    /** Set when the user is over their rate: the handshake stops before authorizing and admitting. */
+    let userWait = 0;
     const handle = server.connect(
       (frame) => frames.push(frame),
       () => (closed = true),
-      { ...requestInfo(req), transport: "http" },
+      {
+        ...requestInfo(req),
+        transport: "http",
+        admitUser: (userId) => {
+          userWait = rate.user(userId);
+          return userWait > 0 ? "Too many requests from this user" : undefined;
+        },
+      },
     );
     try {
       handle.handleMessage(JSON.stringify(parsed.connect));
       await handle.idle();
-      // Authenticated now (or refused): the user's rate applies before the message runs.
-      const wait = handle.userId === undefined ? 0 : rate.user(handle.userId);
-      if (wait > 0) return await tooMany(req, res, "user", wait);
+      if (userWait > 0) return await tooMany(req, res, "user", userWait);
       if (!closed && message !== undefined) {
         handle.handleMessage(JSON.stringify(message));
         await handle.idle();

@@ -30,8 +30,10 @@ describe("HTTP rate limits across requests", () => {
     expect(over.headers["retry-after"]).toBe("1");
     expect(over.json).toMatchObject({ code: "rate_limited", scope: "user", retry_after_ms: 334 });
     expect(over.json.error).toContain("Too many requests");
-    // The refused push did not run.
+    // The refused push did not run, and the refused connect was not admitted: a4 is bound to no one.
     expect(t.server.metrics.pushes).toBe(0);
+    const taken = await post("/sync/connect", { connect: connect("a4", "carol") });
+    expect(taken.json.messages).toEqual([expect.objectContaining({ type: "connected" }), expect.anything()]);
 
     const bob = await post("/sync/push", { connect: connect("b1", "bob"), message: push("b1", 1) });
     expect(bob.status).toBe(200);
