@@ -43,7 +43,12 @@ const rejected = (id: number) =>
 
 function expectRejected(error: unknown, id: number): void {
   expect(error).toBeInstanceOf(MutationRejectedError);
-  expect(error).toMatchObject({ code: "permission_denied", message: "not yours", mutationId: id, mutatorName: "addTodo" });
+  expect(error).toMatchObject({
+    code: "permission_denied",
+    message: "not yours",
+    mutationId: id,
+    mutatorName: "addTodo",
+  });
 }
 
 describe("a rejection carried by the update that acknowledges it", () => {

@@ -301,7 +301,9 @@ describe("SyncClient connection", () => {
     client.start();
     const link = await connect(3, 1, "new");
     expect(target.adoptions).toEqual([{ historyId: "new", serverLastMutationId: 1 }]);
-    expect(link.sentOf("pull")).toEqual([{ type: "pull", client_id: "c1", base_version: 0, last_mutation_id: 1 }]);
+    expect(link.sentOf("pull")).toEqual([
+      { type: "pull", client_id: "c1", base_version: 0, last_mutation_id: 1 },
+    ]);
     expect(link.sentOf("push")[0]?.mutations.map((m) => m.id)).toEqual([2]);
   });
 });
@@ -370,7 +372,9 @@ describe("SyncClient push, poke and pull", () => {
     link.receive(poke(6, 6));
     await settle();
     expect(target.version).toBe(1);
-    expect(link.sentOf("pull")).toEqual([{ type: "pull", client_id: "c1", base_version: 1, last_mutation_id: 0 }]);
+    expect(link.sentOf("pull")).toEqual([
+      { type: "pull", client_id: "c1", base_version: 1, last_mutation_id: 0 },
+    ]);
     link.receive({ ...poke(2, 6, undefined, [{ op: "set", key: "b", value: 2 }]), type: "pull_response" });
     await settle();
     expect(target.version).toBe(6);

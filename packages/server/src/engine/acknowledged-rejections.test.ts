@@ -61,8 +61,12 @@ describe.each(storages)("rejections in the updates that acknowledge them (%s)", 
     });
     const poke = await a.waitFor(pokeUpTo("ca", 3));
     const expected = [
-      { mutation_id: 2, code: "unknown_mutator", message: expect.stringContaining("noSuchMutator") },
-      { mutation_id: 3, code: "invalid_args", message: expect.any(String) },
+      {
+        mutation_id: 2,
+        code: "unknown_mutator",
+        message: expect.stringContaining("noSuchMutator") as string,
+      },
+      { mutation_id: 3, code: "invalid_args", message: expect.any(String) as string },
     ];
     expect(poke.rejections).toEqual(expected);
     // Same poke as before for everyone else: no rejections of another client.
@@ -83,7 +87,10 @@ describe.each(storages)("rejections in the updates that acknowledge them (%s)", 
 
   it("stay within the per-client bounds, newest kept", async () => {
     const s = storage();
-    t = await startTestServer({ ...(s === undefined ? {} : { storage: s }), limits: { rejectionsPerClient: 2 } });
+    t = await startTestServer({
+      ...(s === undefined ? {} : { storage: s }),
+      limits: { rejectionsPerClient: 2 },
+    });
     const a = await t.connected("alice", "ca");
     a.send({
       type: "push",

@@ -22,12 +22,7 @@ import { quoteName, toWireError, type WireError } from "./wire-error.js";
 import { pullResponse } from "./pull-response.js";
 import { pullResponseFrames } from "./snapshot-frames.js";
 import { acknowledgedRejections, keptRejections } from "./acknowledged-rejections.js";
-import {
-  RejectionLog,
-  rejectionBounds,
-  wireRejections,
-  type Rejection,
-} from "./rejection-log.js";
+import { RejectionLog, rejectionBounds, wireRejections, type Rejection } from "./rejection-log.js";
 import { admit, type Admission, type AdmissionRequest, type Admitted, type Refused } from "./admission.js";
 import { migrateSpace, type SpaceMigration } from "./migrate-space.js";
 import type { HostRuntime } from "../runtime/host-runtime.js";
