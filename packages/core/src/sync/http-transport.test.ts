@@ -53,6 +53,29 @@ describe("httpTransport", () => {
     expect(JSON.parse(frames[0] ?? "")).toMatchObject({ type: "connected" });
   });
 
+  it("puts a fresh credential (auth) in the connect of later requests instead of posting it", async () => {
+    const { fetch, calls } = fakeFetch((url) =>
+      url.endsWith("/connect")
+        ? [{ type: "connected", history_id: "h", version: 0, last_mutation_id: 0 }]
+        : [],
+    );
+    const onOpen = vi.fn();
+    const conn = httpTransport({ url: "http://host/sync", fetch }).open({
+      onOpen,
+      onFrame: vi.fn(),
+      onClose: vi.fn(),
+    });
+    await vi.waitFor(() => expect(onOpen).toHaveBeenCalled());
+    conn.send(encodeMessage({ ...connect, auth: "old" }));
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    conn.send(encodeMessage({ type: "auth", auth: "fresh" }));
+    conn.send(encodeMessage({ type: "pull", client_id: "c1", base_version: 0 }));
+    await vi.waitFor(() => expect(calls).toHaveLength(2));
+    expect(calls.map((c) => c.url)).toEqual(["http://host/sync/connect", "http://host/sync/pull"]);
+    expect((calls[0]?.body as { connect: { auth: string } }).connect.auth).toBe("old");
+    expect((calls[1]?.body as { connect: { auth: string } }).connect.auth).toBe("fresh");
+  });
+
   it("keeps one presence request waiting at most, with the latest state", async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
