@@ -9,7 +9,8 @@
  * one PostgreSQL database, each space's clients spread over both, commits told over the
  * LISTEN/NOTIFY bus). Clients run in this process, or spread over `CLIENT_PROCESSES=n` processes
  * of their own (whole spaces each). `SERVER_PORT` uses a server already running (e.g. under a
- * profiler). Targets: p99 < 50 ms and median < 10 ms.
+ * profiler); `WS_COMPRESSION=off` starts the SQLite or memory server without permessage-deflate.
+ * Targets: p99 < 50 ms and median < 10 ms.
  */
 import { loadavg } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";

@@ -21,7 +21,12 @@ const server = createSyncServer({
   authenticate: ({ auth }) => auth,
   limits: { messagesPerSecond: 10_000 },
 });
-const running = await listen(server, { port: Number(port), fallback: heapEndpoint });
+const running = await listen(server, {
+  port: Number(port),
+  fallback: heapEndpoint,
+  // `WS_COMPRESSION=off`: no permessage-deflate (to compare its cost in the benchmarks).
+  ...(process.env.WS_COMPRESSION === "off" ? { compression: false as const } : {}),
+});
 // A polite stop (SIGTERM) exits normally, so `--cpu-prof` and the like write their output.
 process.on("SIGTERM", () => process.exit(0));
 process.stdout.write(`listening ${running.port}\n`);
