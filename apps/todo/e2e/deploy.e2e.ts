@@ -16,26 +16,25 @@ import { addTodo, createList, signIn, syncState, todoRow, todoTexts, WAIT } from
 /**
  * The README's one-process deploy, run for real: the todo app built for production (as
  * `pnpm build` builds it; about a second, so the test builds it itself), served with its sync
- * endpoints on one port by `synced-store serve <definition> --static <dir> --db <file>` in a
- * process of its own, and used by two people in Chromium.
+ * endpoints and sign-in on one port by `synced-store serve apps/todo/server/deploy.ts --static
+ * <dir> --db <file>` (signed tokens, `SYNCED_STORE_AUTH_SECRET`) in a process of its own, and
+ * used by two people in Chromium.
  */
 
 const appRoot = fileURLToPath(new URL("..", import.meta.url));
-const definition = fileURLToPath(new URL("../server/server-definition.ts", import.meta.url));
+const definition = fileURLToPath(new URL("../server/deploy.ts", import.meta.url));
+/** Signs the sign-in tokens; the deploy module refuses to start without one. */
+const secret = { SYNCED_STORE_AUTH_SECRET: "deploy-e2e-secret-".padEnd(48, "x") };
 let dir: string;
 let server: ServerProcess;
 let browser: TestBrowser;
 
 const serve = (port: number) =>
-  startServerProcess([
-    definition,
-    "--static",
-    join(dir, "dist"),
-    "--db",
-    join(dir, "todo.sqlite"),
-    "--port",
-    String(port),
-  ]);
+  startServerProcess(
+    [definition, "--static", join(dir, "dist"), "--db", join(dir, "todo.sqlite"), "--port", String(port)],
+    30_000,
+    secret,
+  );
 const pageUrl = () => `http://127.0.0.1:${server.port}/`;
 
 describe("the built todo app served by synced-store serve --static, on SQLite, in Chromium", () => {

@@ -14,15 +14,16 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `synced-store serve <args>` and resolves once it logs that it listens. */
+/** Starts `synced-store serve <args>` (with `env` added to this process's) and resolves once it logs that it listens. */
 export async function startServerProcess(
   args: readonly string[],
   timeoutMs = 30_000,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
     ["--conditions=@synced-store/source", "--import", import.meta.resolve("tsx"), MAIN, "serve", ...args],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } },
   );
   const logs: Array<Record<string, unknown>> = [];
   let stderr = "";
