@@ -124,4 +124,31 @@ describe("httpTransport", () => {
       expect(onClose).toHaveBeenCalledWith(expect.objectContaining({ reason: "ECONNREFUSED" })),
     );
   });
+
+  it("closes on a rate-limited answer with the wait the server asked for", async () => {
+    const answers = [
+      {
+        status: 429,
+        body: JSON.stringify({ error: "slow down", code: "rate_limited", retry_after_ms: 2500 }),
+      },
+      { status: 503, body: "unavailable" },
+    ];
+    for (const { status, body } of answers) {
+      const fetch: FetchLike = () =>
+        Promise.resolve({ ok: false, status, text: () => Promise.resolve(body) });
+      const onClose = vi.fn();
+      const onOpen = vi.fn();
+      const conn = httpTransport({ url: "http://host/sync", fetch }).open({
+        onOpen,
+        onFrame: vi.fn(),
+        onClose,
+      });
+      await vi.waitFor(() => expect(onOpen).toHaveBeenCalled());
+      conn.send(encodeMessage(connect));
+      await vi.waitFor(() => expect(onClose).toHaveBeenCalled());
+      const info = onClose.mock.calls[0]?.[0] as { code: number; retryAfterMs?: number };
+      expect(info.code).toBe(1011);
+      expect(info.retryAfterMs).toBe(status === 429 ? 2500 : undefined);
+    }
+  });
 });

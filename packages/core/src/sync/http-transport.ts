@@ -8,6 +8,16 @@ export type FetchLike = (
   init: { method: "POST"; headers: Record<string, string>; body: string },
 ) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
 
+/** The wait a rate-limited answer (`429`, body `{ retry_after_ms }`) asks for, if it names one. */
+function retryAfterMs(body: string): number | undefined {
+  try {
+    const wait = (JSON.parse(body) as { retry_after_ms?: unknown }).retry_after_ms;
+    return typeof wait === "number" && Number.isFinite(wait) && wait > 0 ? wait : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Options of `httpTransport`. */
 export interface HttpTransportOptions {
   /** Base URL of the server's HTTP sync endpoints, e.g. `https://host/sync`. */
@@ -35,10 +45,15 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       let queue: Promise<void> = Promise.resolve();
       /** A presence message queued and not yet posted: a newer one replaces its state. */
       let queuedPresence: { message: ClientMessage } | null = null;
-      const close = (code: number, reason: string) => {
+      const close = (code: number, reason: string, retryAfterMs?: number) => {
         if (closed) return;
         closed = true;
-        handlers.onClose({ code, reason, opened: true });
+        handlers.onClose({
+          code,
+          reason,
+          opened: true,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        });
       };
       const post = async (message: ClientMessage): Promise<void> => {
         if (closed || connect === null || doFetch === undefined) return;
@@ -52,7 +67,8 @@ export function httpTransport(options: HttpTransportOptions): Transport {
           });
           const text = await response.text();
           if (!response.ok) {
-            close(1011, `HTTP ${response.status} from ${base}/${message.type}`);
+            const reason = `HTTP ${response.status} from ${base}/${message.type}`;
+            close(1011, reason, response.status === 429 ? retryAfterMs(text) : undefined);
             return;
           }
           frames = JSON.parse(text);

@@ -131,6 +131,18 @@ describe("SyncClient connection", () => {
     expect(transport.links).toHaveLength(count + 1);
   });
 
+  it("waits at least the server's retry_after_ms before reconnecting after a rate limit", async () => {
+    const { transport, client, connect } = setup({ backoff: { initialDelayMs: 100, maxDelayMs: 1000 } });
+    client.start();
+    await connect();
+    const count = transport.links.length;
+    transport.last.serverClose(1011, "HTTP 429 from http://host/sync/push", 5000);
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(transport.links).toHaveLength(count);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(transport.links).toHaveLength(count + 1);
+  });
+
   it("gives up a connection that never completes the handshake", async () => {
     const { transport, client } = setup({ connectTimeoutMs: 1000 });
     client.start();

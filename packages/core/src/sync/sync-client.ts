@@ -328,7 +328,9 @@ export class SyncClient {
       this.tracker.update({ lastError: { code: "connection", message: why } });
     }
     this.tracker.update({ connection: "offline" });
-    const delay = backoffDelay(this.failures++, () => this.timers.random(), this.options.backoff);
+    // A rate-limited client waits at least as long as the server asked: retrying sooner only adds load.
+    const backoff = backoffDelay(this.failures++, () => this.timers.random(), this.options.backoff);
+    const delay = Math.max(backoff, info.retryAfterMs ?? 0);
     this.retryTimer = this.timers.setTimeout(() => {
       this.retryTimer = undefined;
       this.connect();

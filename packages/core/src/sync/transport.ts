@@ -11,6 +11,8 @@ export interface CloseInfo {
   readonly reason: string;
   /** Whether the connection ever opened (false: it could not be established at all). */
   readonly opened: boolean;
+  /** The server asked for no new attempt before this many milliseconds (an HTTP 429's `retry_after_ms`). */
+  readonly retryAfterMs?: number;
 }
 
 /** Callbacks of one connection. Each is called on the connection's own events only. */

@@ -24,10 +24,15 @@ export class FakeLink implements TransportConnection {
     if (!this.closed) this.handlers.onFrame(frame);
   }
   /** The connection ends from the server's side (or could not open, when never opened). */
-  serverClose(code = 1006, reason = ""): void {
+  serverClose(code = 1006, reason = "", retryAfterMs?: number): void {
     if (this.closed) return;
     this.closed = true;
-    this.handlers.onClose({ code, reason, opened: this.opened });
+    this.handlers.onClose({
+      code,
+      reason,
+      opened: this.opened,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
   }
   /** Messages of `type` the client sent. */
   sentOf<T extends ClientMessage["type"]>(type: T): Array<Extract<ClientMessage, { type: T }>> {
