@@ -361,14 +361,7 @@ export class Space {
         // while; SQLite has one writer for all spaces), on the cache brought up to date first.
         // Its writes then commit in a short transaction, unless another process committed to
         // the space meanwhile: then nothing is written and the caller may retry.
-        await this.env.storage.read(
-          this.id,
-          async (r) => {
-            const head = await r.head();
-            if (head !== undefined) await this.#catchUp(r, head);
-          },
-          this.#catchUpHint(),
-        );
+        await this.#readAndCatchUp();
         const ranOn = { version: this.state.version, historyId: this.state.historyId };
         const { value, writes } = await runAction(def, {
           name,
@@ -415,14 +408,7 @@ export class Space {
       // A queued push group catches up first thing in its transaction (under the space's lock),
       // and pokes what it finds there: a read of our own would cost the same round trips twice.
       if (version <= this.state.version || this.#drainQueued) return;
-      await this.env.storage.read(
-        this.id,
-        async (r) => {
-          const head = await r.head();
-          if (head !== undefined) await this.#catchUp(r, head);
-        },
-        this.#catchUpHint(),
-      );
+      await this.#readAndCatchUp();
     });
   }
 
@@ -463,6 +449,18 @@ export class Space {
   #run<T>(task: () => Promise<T>): Promise<T> {
     this.lastUsed = performance.now();
     return this.env.queue.run(this.id, task);
+  }
+
+  /** Brings the cache up to what storage holds now, in a read of its own. */
+  #readAndCatchUp(): Promise<void> {
+    return this.env.storage.read(
+      this.id,
+      async (r) => {
+        const head = await r.head();
+        if (head !== undefined) await this.#catchUp(r, head);
+      },
+      this.#catchUpHint(),
+    );
   }
 
   /** What a catch-up of the cache reads, for storage to fetch with its first round trip. */

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { HEAD_COLUMNS, prefetchChangesSql, prefetched, toHead, type HeadRecord } from "./postgres-reader.js";
 import { PostgresTransaction, groupFlushSql, type BufferedWrites } from "./postgres-transaction.js";
+import { MicrotaskBatches } from "./microtask-batches.js";
 import type { StorageTransaction } from "./storage.js";
 
 /** Most `transact` callbacks sharing one SQL transaction (one COMMIT, one WAL flush). */
@@ -46,8 +47,7 @@ export type RunTransaction = <T>(
  * made one); a failed COMMIT fails the whole group, as it would fail one transaction.
  */
 export class PostgresGroupCommitter {
-  readonly #jobs: Job[] = [];
-  #inFlight = 0;
+  readonly #jobs = new MicrotaskBatches<Job>((group) => this.#commit(group), MAX_GROUP, MAX_GROUPS);
 
   constructor(
     private readonly run: RunTransaction,
@@ -63,20 +63,7 @@ export class PostgresGroupCommitter {
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#jobs.push({ spaceId, lock, since, fn, resolve, reject });
-      // On a later microtask, so that callbacks queued in the same tick share the group.
-      if (this.#jobs.length === 1) queueMicrotask(() => this.#start());
     });
-  }
-
-  #start(): void {
-    while (this.#jobs.length > 0 && this.#inFlight < MAX_GROUPS) {
-      const group = this.#jobs.splice(0, MAX_GROUP);
-      this.#inFlight++;
-      void this.#commit(group).finally(() => {
-        this.#inFlight--;
-        this.#start();
-      });
-    }
   }
 
   async #commit(group: Job[]): Promise<void> {

@@ -8,6 +8,7 @@ import {
   type HeadRecord,
 } from "./postgres-reader.js";
 import type { RunTransaction } from "./postgres-group-commit.js";
+import { MicrotaskBatches } from "./microtask-batches.js";
 import type { StorageReader } from "./storage.js";
 
 /** Most `read` callbacks sharing one snapshot. */
@@ -31,8 +32,7 @@ interface Job {
  * as soon as it is done; the snapshot's COMMIT finishes in the background.
  */
 export class PostgresReadGroup {
-  readonly #jobs: Job[] = [];
-  #inFlight = 0;
+  readonly #jobs = new MicrotaskBatches<Job>((group) => this.#read(group), MAX_GROUP, MAX_GROUPS);
 
   constructor(private readonly run: RunTransaction) {}
 
@@ -44,20 +44,7 @@ export class PostgresReadGroup {
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#jobs.push({ spaceId, since, fn, resolve, reject });
-      // On a later microtask, so that reads asked for in the same tick share the snapshot.
-      if (this.#jobs.length === 1) queueMicrotask(() => this.#start());
     });
-  }
-
-  #start(): void {
-    while (this.#jobs.length > 0 && this.#inFlight < MAX_GROUPS) {
-      const group = this.#jobs.splice(0, MAX_GROUP);
-      this.#inFlight++;
-      void this.#read(group).finally(() => {
-        this.#inFlight--;
-        this.#start();
-      });
-    }
   }
 
   async #read(group: Job[]): Promise<void> {
