@@ -8,7 +8,8 @@
  * `STORAGE=memory`, `SQLITE_SYNCHRONOUS=NORMAL`, or `STORAGE=postgres` (two server processes on
  * one PostgreSQL database, each space's clients spread over both, commits told over the
  * LISTEN/NOTIFY bus). Clients run in this process, or spread over `CLIENT_PROCESSES=n` processes
- * of their own (whole spaces each). `SERVER_PORT` uses a server already running (e.g. under a
+ * of their own (whole spaces each). `ROUTING=space` sends all clients of a space to one server
+ * process (a load balancer with space affinity) instead of spreading them. `SERVER_PORT` uses a server already running (e.g. under a
  * profiler); `WS_COMPRESSION=off` starts the SQLite or memory server without permessage-deflate.
  * Targets: p99 < 50 ms and median < 10 ms.
  */
@@ -28,6 +29,7 @@ const SPACES = Number(process.env.SPACES ?? 100);
 const PER_SPACE = Number(process.env.PER_SPACE ?? 10);
 const CLIENT_PROCESSES = Number(process.env.CLIENT_PROCESSES ?? 0);
 const STORAGE = process.env.STORAGE ?? "sqlite";
+const ROUTING = process.env.ROUTING === "space" ? "space" : "spread";
 const synchronous = process.env.SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL";
 // Shorter windows for exploration (`WARMUP_MS`, `MEASURE_MS`); quoted figures use the defaults.
 const WARMUP_MS = Number(process.env.WARMUP_MS ?? 3_000);
@@ -50,7 +52,7 @@ if (process.env.SERVER_PORT !== undefined) {
   const port = Number(process.env.SERVER_PORT);
   servers.push({ port, url: `ws://127.0.0.1:${port}/sync`, stop: () => Promise.resolve() });
 } else if (db !== undefined) {
-  storageLabel = "PostgreSQL, 2 server processes (LISTEN/NOTIFY bus)";
+  storageLabel = `PostgreSQL, 2 server processes (LISTEN/NOTIFY bus), ${ROUTING === "space" ? "each space on one" : "each space on both"}`;
   for (let i = 0; i < 2; i++) {
     // The production defaults of pool size and bus poll interval.
     const p = await startPostgresProcess({
@@ -59,6 +61,8 @@ if (process.env.SERVER_PORT !== undefined) {
       STORE: "notes",
       MAX_CONNECTIONS: "10",
       POLL_MS: "5000",
+      // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server processes.
+      NODE_FLAGS: process.env.SERVER_NODE_FLAGS ?? "",
     });
     servers.push({ port: p.port, url: p.url, stop: () => p.stop() });
   }
@@ -96,13 +100,14 @@ await sleep(2000);
 baseline.disable();
 const before = await serverHeap();
 
-// Client c of a space talks to server c % servers (both servers serve every space).
+// Spread: client c of a space talks to server c % servers (both servers serve every space).
+// Space affinity: every client of space s talks to server s % servers.
 const fleets = Math.max(1, CLIENT_PROCESSES);
 const specs: ClientSpec[][] = Array.from({ length: fleets }, () => []);
 for (let s = 0; s < SPACES; s++) {
   for (let c = 0; c < PER_SPACE; c++) {
     specs[s % fleets]!.push({
-      url: servers[c % servers.length]!.url,
+      url: servers[(ROUTING === "space" ? s : c) % servers.length]!.url,
       space: `space-${s}`,
       userId: `u${c % 3}`,
       clientId: `s${s}c${c}`,
@@ -192,6 +197,7 @@ const output: BenchResult[] = [
 const variant = [
   STORAGE === "sqlite" ? (synchronous === "FULL" ? "" : "-normal") : `-${STORAGE}`,
   CLIENT_PROCESSES === 0 ? "" : `-${fleets}-client-processes`,
+  servers.length > 1 && ROUTING === "space" ? "-space-routing" : "",
 ].join("");
 report(`server-many-clients${variant}`, output);
 // Open sockets would keep the process alive; the exit code is what `report` set.

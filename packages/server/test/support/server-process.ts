@@ -22,7 +22,15 @@ export type ServerProcessEnv = Record<string, string>;
 export function startServerProcess(env: ServerProcessEnv, timeoutMs = 20_000): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ["--expose-gc", "--conditions=@synced-store/source", "--import", "tsx", MAIN],
+    [
+      // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server (SIGTERM writes it out).
+      ...(env.NODE_FLAGS ?? "").split(" ").filter(Boolean),
+      "--expose-gc",
+      "--conditions=@synced-store/source",
+      "--import",
+      "tsx",
+      MAIN,
+    ],
     {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
