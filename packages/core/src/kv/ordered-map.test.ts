@@ -22,9 +22,10 @@ describe("OrderedMap", () => {
       fc.record({ t: fc.constant("set" as const), key, value: fc.integer() }),
       fc.record({ t: fc.constant("del" as const), key }),
       fc.record({ t: fc.constant("scan" as const), key }),
+      fc.record({ t: fc.constant("get" as const), key }),
     );
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+      fc.property(fc.array(op, { maxLength: 600 }), (ops) => {
         const m = new OrderedMap<number>();
         const ref = new Map<string, number>();
         for (const o of ops) {
@@ -33,12 +34,19 @@ describe("OrderedMap", () => {
             ref.set(o.key, o.value);
           } else if (o.t === "del") {
             expect(m.delete(o.key)).toBe(ref.delete(o.key));
+          } else if (o.t === "get") {
+            // The first point read of a large map builds its index: both ways must agree.
+            expect(m.get(o.key)).toBe(ref.get(o.key));
+            expect(m.has(o.key)).toBe(ref.has(o.key));
           } else {
             const want = [...ref].filter(([k]) => k >= o.key).sort(([a], [b]) => (a < b ? -1 : 1));
             expect(scanFrom(m, o.key)).toEqual(want);
           }
           expect(m.size).toBe(ref.size);
         }
+        const entries = [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+        expect(entries).toEqual([...ref].sort(([a], [b]) => (a < b ? -1 : 1)));
+        expect(scanFrom(m.clone(), "")).toEqual(scanFrom(m, ""));
       }),
       { seed, numRuns: 200 },
     );
@@ -66,5 +74,25 @@ describe("OrderedMap", () => {
       ["a", 1],
       ["b", 2],
     ]);
+  });
+
+  it("keeps every entry when a large map is indexed by its first point read", () => {
+    const m = new OrderedMap<number>();
+    const n = OrderedMap.MAX_CHUNK * 3;
+    for (let i = 0; i < n; i++) m.set(String(i).padStart(5, "0"), i); // appended, unindexed
+    m.set("00007", -7); // overwrite in place
+    m.delete("00008");
+    const before = scanFrom(m, "");
+    expect(m.get("00007")).toBe(-7); // builds the index
+    expect(m.get("00008")).toBeUndefined();
+    expect(scanFrom(m, "")).toEqual(before);
+    m.set("00008", 8);
+    m.delete("00009");
+    expect(scanFrom(m, "00007").slice(0, 3)).toEqual([
+      ["00007", -7],
+      ["00008", 8],
+      ["00010", 10],
+    ]);
+    expect(m.size).toBe(n - 1);
   });
 });

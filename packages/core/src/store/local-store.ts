@@ -454,7 +454,8 @@ export class LocalStore implements SyncTarget, PeerTarget {
       return;
     }
     if (this.#overlayShared) this.#setOverlay(this.#overlay.clone(), false);
-    for (const [key, value] of writes.entries()) this.#overlay.set(key, value);
+    const overlay = this.#overlay;
+    writes.forEach((value, key) => overlay.set(key, value));
   }
 
   #setOverlay(overlay: Layer, shared: boolean): void {

@@ -49,15 +49,15 @@ export class WriteChanges implements ReadonlyMap<string, KeyChange> {
   constructor(writes: Layer, oldValue: (key: string) => unknown) {
     this.#writes = writes;
     let size = 0;
-    for (const key of writes.keys()) {
+    writes.forEach((value, key) => {
       const old = oldValue(key);
-      if (old === visible(writes.get(key))) {
+      if (old === visible(value)) {
         (this.#same ??= new Set()).add(key);
-        continue;
+        return;
       }
       size++;
       if (old !== undefined) this.#old.set(key, old);
-    }
+    });
     this.size = size;
   }
 
