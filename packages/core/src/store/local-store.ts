@@ -180,6 +180,7 @@ export class LocalStore implements SyncTarget, PeerTarget {
 
   /** A read transaction over the current view (base + pending), recording reads if asked. */
   readTransaction(recorder?: ReadRecorder): StoreReadTransaction {
+    if (this.#closed) throw new SyncedStoreError("closed", "The store is closed");
     return new StoreReadTransaction(this.#ctx(), this.#view, recorder);
   }
 
@@ -314,14 +315,20 @@ export class LocalStore implements SyncTarget, PeerTarget {
   }
 
   /**
-   * Waits for running work, then releases persistence. Later mutations reject, and so does the
-   * `confirmed` of every mutation still pending (it stays persisted for the next open).
+   * Waits for running work, then releases persistence and the state held in memory. Later
+   * mutations and reads reject, and so does the `confirmed` of every mutation still pending (it
+   * stays persisted for the next open).
    */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#tail;
     this.#queue.abandon(new SyncedStoreError("closed", "The store closed before the server confirmed"));
+    // Let go of the state now, not when the store object goes: a closed store is often still
+    // referenced (an unmounted tree, a test), and once the collector has moved it to the old
+    // generation everything it points to stays alive, and is copied, until a full collection.
+    this.#setBase(new OrderedMap());
+    this.#setOverlay(new OrderedMap(), false);
     await this.#persistence.close();
   }
 
