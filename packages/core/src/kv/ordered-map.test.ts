@@ -9,7 +9,7 @@ function scanFrom<V>(m: OrderedMap<V>, start: string): Array<[string, V]> {
   const out: Array<[string, V]> = [];
   const c = m.cursor(start);
   for (let k = c.peek(); k !== undefined; k = c.peek()) {
-    out.push([k, c.value(k)]);
+    out.push([k, c.value()]);
     c.advance();
   }
   return out;

@@ -1,13 +1,12 @@
 /**
- * An ordered string-keyed map: a sorted index of keys held in bounded chunks (a two-level
- * B+tree), so inserts and deletes cost O(log n + chunk size) and range scans start from any key
- * without copying or sorting the whole map.
+ * An ordered string-keyed map: keys in sorted chunks of bounded size with their values beside
+ * them (a two-level B+tree), so inserts and deletes cost O(log n + chunk size), a key past the
+ * last one is appended in O(1), and range scans start from any key and read values in place.
  *
- * Values sit beside their keys in chunks of their own until the map is first read by key while it
- * holds `INDEX_MIN` entries or more; from then on a hash index (a `Map`) holds the values and point
- * reads are O(1). So a map that is only written and scanned (a mutation writing 10,000 keys, a
- * snapshot being loaded) never pays for hashing, while one read by key (the base, a mutator's
- * reads) gets the index once.
+ * Point reads binary-search the chunks until the map is first read by key while it holds
+ * `INDEX_MIN` entries or more; then a hash index (a `Map`) is built and kept, and point reads are
+ * O(1). A map that is only written and scanned (a mutation writing 10,000 keys, a snapshot being
+ * loaded) never pays for hashing; one read by key (the base, a mutator's reads) pays once.
  */
 export class OrderedMap<V> {
   /** Chunks are split past this size; small enough that splicing stays a short memmove. */
@@ -17,9 +16,9 @@ export class OrderedMap<V> {
 
   /** Non-empty sorted chunks whose concatenation is every key in order. */
   #chunks: string[][] = [];
-  /** Without an index: `#values[c][i]` is the value of `#chunks[c][i]`. */
-  #values: V[][] | undefined = [];
-  /** With an index: every entry; `#values` is then undefined. */
+  /** `#values[c][i]` is the value of `#chunks[c][i]`. */
+  #values: V[][] = [];
+  /** Every entry again, once the map has been read by key (see `INDEX_MIN`). */
   #index: Map<string, V> | undefined;
   #size = 0;
 
@@ -30,9 +29,12 @@ export class OrderedMap<V> {
     const m = new OrderedMap<V>();
     const keys = [...index.keys()].sort(compareKeys);
     const half = OrderedMap.MAX_CHUNK / 2;
-    for (let i = 0; i < keys.length; i += half) m.#chunks.push(keys.slice(i, i + half));
+    for (let i = 0; i < keys.length; i += half) {
+      const chunk = keys.slice(i, i + half);
+      m.#chunks.push(chunk);
+      m.#values.push(chunk.map((k) => index.get(k) as V));
+    }
     m.#index = index;
-    m.#values = undefined;
     m.#size = index.size;
     return m;
   }
@@ -41,7 +43,7 @@ export class OrderedMap<V> {
   clone(): OrderedMap<V> {
     const m = new OrderedMap<V>();
     m.#chunks = this.#chunks.map((chunk) => chunk.slice());
-    m.#values = this.#values?.map((values) => values.slice());
+    m.#values = this.#values.map((values) => values.slice());
     m.#index = this.#index && new Map(this.#index);
     m.#size = this.#size;
     return m;
@@ -60,7 +62,7 @@ export class OrderedMap<V> {
     const chunk = this.#chunks[ci];
     if (chunk === undefined) return undefined;
     const i = lowerBound(chunk, key);
-    return chunk[i] === key ? this.#values![ci]![i] : undefined;
+    return chunk[i] === key ? this.#values[ci]![i] : undefined;
   }
 
   /** Whether `key` is present. */
@@ -73,42 +75,56 @@ export class OrderedMap<V> {
 
   /** Sets `key`; a new key costs O(log n + chunk size) to place in order, a key past the last O(1). */
   set(key: string, value: V): void {
-    const index = this.#index;
-    if (index !== undefined) {
-      // One hash lookup, not two: the size tells whether the key was new.
-      const size = index.size;
-      index.set(key, value);
-      if (index.size !== size) this.#insert(key, value);
-      return;
-    }
+    this.#index?.set(key, value);
     const chunks = this.#chunks;
-    const last = chunks[chunks.length - 1];
+    const n = chunks.length;
+    const last = chunks[n - 1];
     if (last === undefined || key > last[last.length - 1]!) {
-      this.#insert(key, value);
+      // Keys often arrive in order (ids, patches, bulk writes): append without searching, and
+      // start a new chunk when the last is full so appended chunks stay full.
+      this.#size++;
+      if (last !== undefined && last.length < OrderedMap.MAX_CHUNK) {
+        last.push(key);
+        this.#values[n - 1]!.push(value);
+      } else {
+        chunks.push([key]);
+        this.#values.push([value]);
+      }
       return;
     }
     const ci = this.#chunkFor(key);
     const chunk = chunks[ci]!;
+    const values = this.#values[ci]!;
     const i = lowerBound(chunk, key);
-    if (chunk[i] === key) this.#values![ci]![i] = value;
-    else this.#insert(key, value, ci, i);
+    if (chunk[i] === key) {
+      values[i] = value;
+      return;
+    }
+    this.#size++;
+    chunk.splice(i, 0, key);
+    values.splice(i, 0, value);
+    if (chunk.length > OrderedMap.MAX_CHUNK) {
+      const half = chunk.length >> 1;
+      chunks.splice(ci + 1, 0, chunk.splice(half));
+      this.#values.splice(ci + 1, 0, values.splice(half));
+    }
   }
 
   /** Removes `key`; returns whether it was present. */
   delete(key: string): boolean {
-    if (this.#index !== undefined && !this.#index.delete(key)) return false;
     const ci = this.#chunkFor(key);
     const chunk = this.#chunks[ci];
     if (chunk === undefined) return false;
     const i = lowerBound(chunk, key);
     if (chunk[i] !== key) return false;
+    this.#index?.delete(key);
+    this.#size--;
     chunk.splice(i, 1);
-    this.#values?.[ci]!.splice(i, 1);
+    this.#values[ci]!.splice(i, 1);
     if (chunk.length === 0) {
       this.#chunks.splice(ci, 1);
-      this.#values?.splice(ci, 1);
+      this.#values.splice(ci, 1);
     }
-    this.#size--;
     return true;
   }
 
@@ -120,33 +136,36 @@ export class OrderedMap<V> {
     this.#size = 0;
   }
 
-  /** Every entry; in key order until the map is indexed, then in insertion order. */
-  entries(): IterableIterator<[string, V]> {
-    return this.#index?.entries() ?? this.#ordered((key, value): [string, V] => [key, value]);
-  }
-
-  /** Same as `entries()`, so the map can stand where a `Map` is iterated. */
-  [Symbol.iterator](): IterableIterator<[string, V]> {
-    return this.entries();
-  }
-
-  /** Calls `visit` for every entry, in the order of `entries()`, without an iterator or a tuple per entry. */
-  forEach(visit: (value: V, key: string) => void): void {
-    if (this.#index !== undefined) {
-      this.#index.forEach(visit);
-      return;
-    }
+  /** Every entry in key order. */
+  *entries(): Generator<[string, V], undefined> {
     const chunks = this.#chunks;
     for (let ci = 0; ci < chunks.length; ci++) {
       const chunk = chunks[ci]!;
-      const values = this.#values![ci]!;
-      for (let i = 0; i < chunk.length; i++) visit(values[i]!, chunk[i]!);
+      const values = this.#values[ci]!;
+      for (let i = 0; i < chunk.length; i++) yield [chunk[i]!, values[i]!];
     }
+    return undefined;
   }
 
-  /** Every key, in the order of `entries()`. */
-  keys(): IterableIterator<string> {
-    return this.#index?.keys() ?? this.#ordered((key) => key);
+  /** Same as `entries()`, so the map can stand where a `Map` is iterated. */
+  [Symbol.iterator](): Generator<[string, V], undefined> {
+    return this.entries();
+  }
+
+  /** Every key in order. */
+  *keys(): Generator<string, undefined> {
+    for (const chunk of this.#chunks) yield* chunk;
+    return undefined;
+  }
+
+  /** Calls `visit` for every entry in key order, without an iterator or a tuple per entry. */
+  forEach(visit: (value: V, key: string) => void): void {
+    const chunks = this.#chunks;
+    for (let ci = 0; ci < chunks.length; ci++) {
+      const chunk = chunks[ci]!;
+      const values = this.#values[ci]!;
+      for (let i = 0; i < chunk.length; i++) visit(values[i]!, chunk[i]!);
+    }
   }
 
   /**
@@ -155,17 +174,16 @@ export class OrderedMap<V> {
    */
   forEachFrom(start: string, prefix: string, visit: (key: string, value: V) => boolean): void {
     const chunks = this.#chunks;
-    const index = this.#index;
     let ci = this.#chunkFor(start);
     const first = chunks[ci];
     let i = first ? lowerBound(first, start) : 0;
     for (; ci < chunks.length; ci++, i = 0) {
       const chunk = chunks[ci]!;
-      const values = this.#values?.[ci];
+      const values = this.#values[ci]!;
       for (; i < chunk.length; i++) {
         const key = chunk[i]!;
         if (!key.startsWith(prefix)) return;
-        if (!visit(key, values !== undefined ? values[i]! : (index!.get(key) as V))) return;
+        if (!visit(key, values[i]!)) return;
       }
     }
   }
@@ -175,61 +193,15 @@ export class OrderedMap<V> {
     const ci = this.#chunkFor(start);
     const chunk = this.#chunks[ci];
     const i = chunk ? lowerBound(chunk, start) : 0;
-    return new OrderedMapCursor(this.#chunks, this.#values, this.#index, ci, i);
-  }
-
-  *#ordered<T>(make: (key: string, value: V) => T): Generator<T, undefined> {
-    const chunks = this.#chunks;
-    for (let ci = 0; ci < chunks.length; ci++) {
-      const chunk = chunks[ci]!;
-      const values = this.#values![ci]!;
-      for (let i = 0; i < chunk.length; i++) yield make(chunk[i]!, values[i]!);
-    }
-    return undefined;
+    return new OrderedMapCursor(this.#chunks, this.#values, ci, i);
   }
 
   #indexIfLarge(): Map<string, V> | undefined {
     if (this.#size < OrderedMap.INDEX_MIN) return undefined;
     const index = new Map<string, V>();
-    const chunks = this.#chunks;
-    for (let ci = 0; ci < chunks.length; ci++) {
-      const chunk = chunks[ci]!;
-      const values = this.#values![ci]!;
-      for (let i = 0; i < chunk.length; i++) index.set(chunk[i]!, values[i]!);
-    }
+    this.forEach((value, key) => index.set(key, value));
     this.#index = index;
-    this.#values = undefined;
     return index;
-  }
-
-  /** Places a new key (at chunk `ci`, position `i` when known: else after the last key or searched). */
-  #insert(key: string, value: V, ci?: number, i?: number): void {
-    const chunks = this.#chunks;
-    const values = this.#values;
-    this.#size++;
-    const last = chunks[chunks.length - 1];
-    if (ci === undefined && (last === undefined || key > last[last.length - 1]!)) {
-      // Keys often arrive in order (ids, patches, bulk writes): append without searching, and
-      // start a new chunk when the last is full so appended chunks stay full.
-      if (last !== undefined && last.length < OrderedMap.MAX_CHUNK) {
-        last.push(key);
-        values?.[values.length - 1]!.push(value);
-      } else {
-        chunks.push([key]);
-        values?.push([value]);
-      }
-      return;
-    }
-    ci ??= this.#chunkFor(key);
-    const chunk = chunks[ci]!;
-    i ??= lowerBound(chunk, key);
-    chunk.splice(i, 0, key);
-    values?.[ci]!.splice(i, 0, value);
-    if (chunk.length > OrderedMap.MAX_CHUNK) {
-      const half = chunk.length >> 1;
-      chunks.splice(ci + 1, 0, chunk.splice(half));
-      values?.splice(ci + 1, 0, values[ci]!.splice(half));
-    }
   }
 
   /** Index of the last chunk whose first key is `<= key` (0 when none). */
@@ -253,8 +225,7 @@ export class OrderedMap<V> {
 export class OrderedMapCursor<V> {
   constructor(
     private readonly chunks: readonly string[][],
-    private readonly values: readonly V[][] | undefined,
-    private readonly index: ReadonlyMap<string, V> | undefined,
+    private readonly values: readonly V[][],
     private ci: number,
     private i: number,
   ) {}
@@ -276,8 +247,8 @@ export class OrderedMapCursor<V> {
   }
 
   /** The value of the key `peek` just returned. */
-  value(key: string): V {
-    return this.values !== undefined ? this.values[this.ci]![this.i]! : (this.index!.get(key) as V);
+  value(): V {
+    return this.values[this.ci]![this.i]!;
   }
 }
 
