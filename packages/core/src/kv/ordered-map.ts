@@ -3,15 +3,17 @@
  * them (a two-level B+tree), so inserts and deletes cost O(log n + chunk size), a key past the
  * last one is appended in O(1), and range scans start from any key and read values in place.
  *
- * Point reads binary-search the chunks until the map is first read by key while it holds
- * `INDEX_MIN` entries or more; then a hash index (a `Map`) is built and kept, and point reads are
- * O(1). A map that is only written and scanned (a mutation writing 10,000 keys, a snapshot being
- * loaded) never pays for hashing; one read by key (the base, a mutator's reads) pays once.
+ * Point reads binary-search the chunks until a map of `INDEX_MIN` entries or more has been read by
+ * key more than twice its size; then a hash index (a `Map`) is built and kept, and point reads
+ * are O(1). Building it costs about as much as that many searches, so the map never pays more than
+ * about twice the cheaper way: a map only written and scanned (a mutation writing 10,000 keys, a
+ * snapshot being loaded) or read once per key (comparing a mutation's writes with what they
+ * replace) never hashes, and one read by key again and again (the base) is indexed early on.
  */
 export class OrderedMap<V> {
   /** Chunks are split past this size; small enough that splicing stays a short memmove. */
   static readonly MAX_CHUNK = 512;
-  /** From this size, the first point read builds the hash index (below it a binary search is as fast). */
+  /** Smaller maps are never indexed: a binary search of a few keys is as fast as a hash. */
   static readonly INDEX_MIN = 64;
 
   /** Non-empty sorted chunks whose concatenation is every key in order. */
@@ -21,6 +23,8 @@ export class OrderedMap<V> {
   /** Every entry again, once the map has been read by key (see `INDEX_MIN`). */
   #index: Map<string, V> | undefined;
   #size = 0;
+  /** Point reads answered by a binary search so far. */
+  #searches = 0;
 
   /** Builds a map from entries in any order, sorting once. */
   static from<V>(entries: Iterable<readonly [string, V]>): OrderedMap<V> {
@@ -134,6 +138,7 @@ export class OrderedMap<V> {
     this.#values = [];
     this.#index = undefined;
     this.#size = 0;
+    this.#searches = 0;
   }
 
   /** Every entry in key order. */
@@ -197,7 +202,7 @@ export class OrderedMap<V> {
   }
 
   #indexIfLarge(): Map<string, V> | undefined {
-    if (this.#size < OrderedMap.INDEX_MIN) return undefined;
+    if (++this.#searches <= 2 * this.#size || this.#size < OrderedMap.INDEX_MIN) return undefined;
     const index = new Map<string, V>();
     this.forEach((value, key) => index.set(key, value));
     this.#index = index;
