@@ -26,8 +26,8 @@ describe("OrderedMap", () => {
       fc.record({ t: fc.constant("reads" as const), key }),
     );
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 600 }), (ops) => {
-        const m = new OrderedMap<number>();
+      fc.property(fc.array(op, { maxLength: 600 }), fc.boolean(), (ops, indexed) => {
+        const m = new OrderedMap<number>({ indexed });
         const ref = new Map<string, number>();
         for (const o of ops) {
           if (o.t === "set") {

@@ -8,7 +8,8 @@
  * are O(1). Building it costs about as much as that many searches, so the map never pays more than
  * about twice the cheaper way: a map only written and scanned (a mutation writing 10,000 keys, a
  * snapshot being loaded) or read once per key (comparing a mutation's writes with what they
- * replace) never hashes, and one read by key again and again (the base) is indexed early on.
+ * replace) never hashes. A map known to be read by key all its life (a store's base) is made
+ * with `{ indexed: true }` and keeps its index from the start.
  */
 export class OrderedMap<V> {
   /** Chunks are split past this size; small enough that splicing stays a short memmove. */
@@ -25,12 +26,19 @@ export class OrderedMap<V> {
   #size = 0;
   /** Point reads answered by a binary search so far. */
   #searches = 0;
+  readonly #indexed: boolean;
 
-  /** Builds a map from entries in any order, sorting once. */
+  /** `indexed`: keep the hash index from the start instead of building it once reads call for it. */
+  constructor(options?: { readonly indexed?: boolean }) {
+    this.#indexed = options?.indexed === true;
+    if (this.#indexed) this.#index = new Map();
+  }
+
+  /** Builds an indexed map from entries in any order, sorting once. */
   static from<V>(entries: Iterable<readonly [string, V]>): OrderedMap<V> {
     const index = new Map<string, V>();
     for (const [k, v] of entries) index.set(k, v);
-    const m = new OrderedMap<V>();
+    const m = new OrderedMap<V>({ indexed: true });
     const keys = [...index.keys()].sort(compareKeys);
     const half = OrderedMap.MAX_CHUNK / 2;
     for (let i = 0; i < keys.length; i += half) {
@@ -45,7 +53,7 @@ export class OrderedMap<V> {
 
   /** A copy, made without re-sorting or re-inserting key by key. */
   clone(): OrderedMap<V> {
-    const m = new OrderedMap<V>();
+    const m = new OrderedMap<V>({ indexed: this.#indexed });
     m.#chunks = this.#chunks.map((chunk) => chunk.slice());
     m.#values = this.#values.map((values) => values.slice());
     m.#index = this.#index && new Map(this.#index);
@@ -136,7 +144,7 @@ export class OrderedMap<V> {
   clear(): void {
     this.#chunks = [];
     this.#values = [];
-    this.#index = undefined;
+    this.#index = this.#indexed ? new Map() : undefined;
     this.#size = 0;
     this.#searches = 0;
   }

@@ -77,7 +77,7 @@ export class LocalStore implements SyncTarget, PeerTarget {
   readonly #now: () => number;
   readonly #tap: StoreTap | undefined;
 
-  #base = new OrderedMap<unknown>();
+  #base = new OrderedMap<unknown>({ indexed: true });
   #overlay: Layer = new OrderedMap();
   #view = new LayeredView(this.#base, [this.#overlay]);
   /** The overlay is also a pending mutation's `writes`: copy it before writing to it. */
@@ -380,7 +380,7 @@ export class LocalStore implements SyncTarget, PeerTarget {
     // Final base value per patched key (later ops win), persisted as one incremental batch.
     const written = new Map<string, unknown>();
     if (!stale) {
-      if (reset) this.#setBase(new OrderedMap());
+      if (reset) this.#setBase(new OrderedMap({ indexed: true }));
       for (const op of update.patches) {
         if (op.op === "reset") continue;
         // A client never holds server-only keys, whatever arrives.

@@ -34,7 +34,7 @@ export class SpaceState {
   version = 0;
   horizon = 0;
   /** Live values; each is deep-frozen, so a mutator that edits a read value in place fails instead of corrupting the cache. */
-  readonly values = new OrderedMap<unknown>();
+  readonly values = new OrderedMap<unknown>({ indexed: true });
   readonly clients = new Map<string, ClientState>();
   #loaded = false;
 
