@@ -38,7 +38,12 @@ const UNTRACKED_DEPTH = 32;
  * `value` as JSON would serialise it under `holderKey` and parse it back, frozen; `undefined`
  * where JSON leaves the member out. `path` holds the objects walked past `UNTRACKED_DEPTH`.
  */
-function toJsonValue(value: unknown, holderKey: string | number, depth: number, path: object[] | undefined): unknown {
+function toJsonValue(
+  value: unknown,
+  holderKey: string | number,
+  depth: number,
+  path: object[] | undefined,
+): unknown {
   switch (typeof value) {
     case "string":
     case "boolean":
