@@ -118,6 +118,30 @@ describe.skipIf(!ready)(
       ]);
     });
 
+    it("keeps a rejection whose message holds U+0000 or a lone surrogate, as sent, and commits the pushes with it", async () => {
+      const [a, b] = await twoServers();
+      const space = "refusing/3";
+      const bad = await a.connected("mallory", "m1", space);
+      const good = await a.connected("ann", "a1", space);
+      bad.send({
+        type: "push",
+        client_id: "m1",
+        mutations: [{ id: 1, name: "put", args: { id: "a\u0000b\ud800" }, timestamp: 0 }],
+      });
+      good.send({
+        type: "push",
+        client_id: "a1",
+        mutations: [{ id: 1, name: "putAnyway", args: { id: "fine" }, timestamp: 0 }],
+      });
+      const sent = await bad.waitFor((m) => m.type === "mutation_error" && m.mutation_id === 1);
+      expect(sent).toMatchObject({ message: expect.stringContaining("refusing a\ufffdb\ufffd") });
+      await good.waitFor((m) => m.type === "poke" && m.client_id_to_last_mutation_id.a1 === 1);
+      const back = await b.client();
+      await back.connect({ space, clientId: "m1", auth: "mallory", lastMutationId: 0 });
+      const replayed = await back.waitFor((m) => m.type === "mutation_error" && m.mutation_id === 1);
+      expect(replayed).toEqual(sent);
+    });
+
     it("a client of B hears of its mutation that A rejected, in B's poke and in B's pull response", async () => {
       const bus = new MemoryBusNetwork();
       const [a, b] = await twoServers(bus);
