@@ -65,11 +65,12 @@ DELETE FROM synced_store_rejections AS r USING (
   FROM (
     SELECT space_id, client_id, mutation_id, version,
       octet_length(client_id) + octet_length(code) + octet_length(message) + 16 AS bytes
-    FROM synced_store_rejections
+    FROM synced_store_rejections WHERE space_id = ANY ((SELECT array_agg(s) FROM b)::text[])
   ) AS x JOIN b ON x.space_id = b.s
   WINDOW c AS (PARTITION BY x.space_id, x.client_id ORDER BY x.mutation_id DESC),
     s AS (PARTITION BY x.space_id ORDER BY x.version DESC, x.client_id, x.mutation_id DESC)
 ) AS d
-WHERE r.space_id = d.space_id AND r.client_id = d.client_id AND r.mutation_id = d.mutation_id
+WHERE r.space_id = ANY ((SELECT array_agg(s) FROM b)::text[])
+  AND r.space_id = d.space_id AND r.client_id = d.client_id AND r.mutation_id = d.mutation_id
   AND (d.client_n > d.pc OR d.client_bytes > d.pcb OR d.space_n > d.ps OR d.space_bytes > d.psb)`;
 }
