@@ -125,7 +125,7 @@ function mergeOne(base: OrderedMap<unknown>, layer: Layer, bounds: ScanBounds): 
   };
   let u = nextUpper();
   const takeUpper = (key: string): boolean => {
-    const value = upper.value(key);
+    const value = upper.value();
     upper.advance();
     u = nextUpper();
     if (value !== DELETED) out.push({ key, value });

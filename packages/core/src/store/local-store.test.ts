@@ -381,10 +381,16 @@ describe("LocalStore persistence", () => {
     expect(all(s2)).toEqual({ "todos/a": todo("a") });
   });
 
-  it("rejects mutations after close", async () => {
+  it("rejects mutations and reads after close, and lets go of its state", async () => {
     const s = open();
+    await s.ready;
+    await s.mutate("increment", 1);
+    expect(s.readTransaction().read("counter")).toBe(1);
     await s.close();
     await expect(s.mutate("increment", 1)).rejects.toMatchObject({ code: "closed" });
+    expect(() => s.readTransaction()).toThrow(expect.objectContaining({ code: "closed" }));
+    expect([...s.baseEntries()]).toEqual([]);
+    expect(s.pendingCount()).toBe(0);
   });
 });
 

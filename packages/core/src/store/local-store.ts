@@ -77,7 +77,7 @@ export class LocalStore implements SyncTarget, PeerTarget {
   readonly #now: () => number;
   readonly #tap: StoreTap | undefined;
 
-  #base = new OrderedMap<unknown>();
+  #base = new OrderedMap<unknown>({ indexed: true });
   #overlay: Layer = new OrderedMap();
   #view = new LayeredView(this.#base, [this.#overlay]);
   /** The overlay is also a pending mutation's `writes`: copy it before writing to it. */
@@ -180,6 +180,7 @@ export class LocalStore implements SyncTarget, PeerTarget {
 
   /** A read transaction over the current view (base + pending), recording reads if asked. */
   readTransaction(recorder?: ReadRecorder): StoreReadTransaction {
+    if (this.#closed) throw new SyncedStoreError("closed", "The store is closed");
     return new StoreReadTransaction(this.#ctx(), this.#view, recorder);
   }
 
@@ -314,14 +315,20 @@ export class LocalStore implements SyncTarget, PeerTarget {
   }
 
   /**
-   * Waits for running work, then releases persistence. Later mutations reject, and so does the
-   * `confirmed` of every mutation still pending (it stays persisted for the next open).
+   * Waits for running work, then releases persistence and the state held in memory. Later
+   * mutations and reads reject, and so does the `confirmed` of every mutation still pending (it
+   * stays persisted for the next open).
    */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#tail;
     this.#queue.abandon(new SyncedStoreError("closed", "The store closed before the server confirmed"));
+    // Let go of the state now, not when the store object goes: a closed store is often still
+    // referenced (an unmounted tree, a test), and once the collector has moved it to the old
+    // generation everything it points to stays alive, and is copied, until a full collection.
+    this.#setBase(new OrderedMap());
+    this.#setOverlay(new OrderedMap(), false);
     await this.#persistence.close();
   }
 
@@ -373,7 +380,7 @@ export class LocalStore implements SyncTarget, PeerTarget {
     // Final base value per patched key (later ops win), persisted as one incremental batch.
     const written = new Map<string, unknown>();
     if (!stale) {
-      if (reset) this.#setBase(new OrderedMap());
+      if (reset) this.#setBase(new OrderedMap({ indexed: true }));
       for (const op of update.patches) {
         if (op.op === "reset") continue;
         // A client never holds server-only keys, whatever arrives.
@@ -454,7 +461,8 @@ export class LocalStore implements SyncTarget, PeerTarget {
       return;
     }
     if (this.#overlayShared) this.#setOverlay(this.#overlay.clone(), false);
-    for (const [key, value] of writes.entries()) this.#overlay.set(key, value);
+    const overlay = this.#overlay;
+    writes.forEach((value, key) => overlay.set(key, value));
   }
 
   #setOverlay(overlay: Layer, shared: boolean): void {
@@ -503,6 +511,13 @@ export class LocalStore implements SyncTarget, PeerTarget {
 /** Whether every key of `layer` is in `writes` (so `writes` over `layer` is `writes` alone). */
 function covers(writes: Layer, layer: Layer): boolean {
   if (layer.size > writes.size) return false;
-  for (const key of layer.keys()) if (!writes.has(key)) return false;
-  return true;
+  // Both in key order: one walk in step, no lookup per key.
+  const cursor = writes.cursor("");
+  let all = true;
+  layer.forEachFrom("", "", (key) => {
+    let k = cursor.peek();
+    for (; k !== undefined && k < key; k = cursor.peek()) cursor.advance();
+    return (all = k === key);
+  });
+  return all;
 }

@@ -182,9 +182,13 @@ export class PendingQueue {
     return oldIds;
   }
 
-  /** Rejects every `confirmed` still waiting (the store closed; no answer will come). */
+  /**
+   * Rejects every `confirmed` still waiting and lets go of the mutations (the store closed; no
+   * answer will come, and they stay persisted for the next open).
+   */
   abandon(error: Error): void {
     for (const m of this.#list) m.confirmed.reject(error);
+    this.#list = [];
   }
 }
 

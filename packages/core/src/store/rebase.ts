@@ -100,10 +100,10 @@ export async function rebase(options: RebaseOptions): Promise<Layer> {
     const own = isOwn(m) ? m : undefined;
     if (dirty && own?.reads && !own.reads.touches(dirty)) {
       // Rule 3: same reads as its last run, so the same effect.
-      for (const [key, value] of own.writes.entries()) {
+      own.writes.forEach((value, key) => {
         overlay.set(key, value);
         dirty.delete(key);
-      }
+      });
       continue;
     }
     const previous = own?.writes;
@@ -114,7 +114,7 @@ export async function rebase(options: RebaseOptions): Promise<Layer> {
         const runCtx = isOwn(m) ? ctx : { ...ctx, clientId: m.clientId };
         const tx = await runMutator(mutators[m.name], m.name, m.parsed.value, view, runCtx, patterns, reads);
         if (own) own.writes = tx.writes;
-        for (const [key, value] of tx.writes.entries()) overlay.set(key, value);
+        tx.writes.forEach((value, key) => overlay.set(key, value));
       } catch (error) {
         // Rule 5.
         logger.warn(`Replay of mutation ${m.id} (${m.name}) threw; its local effect is empty`, error);

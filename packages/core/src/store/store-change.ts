@@ -1,4 +1,5 @@
 import { deepEqual } from "../util/deep-equal.js";
+import { OrderedMap } from "../kv/ordered-map.js";
 import { DELETED, type Layer } from "./layered-view.js";
 
 /** Old and new visible value of one key (`undefined` = absent). */
@@ -40,8 +41,8 @@ export function collectChanges(
 export class WriteChanges implements ReadonlyMap<string, KeyChange> {
   readonly size: number;
   readonly #writes: Layer;
-  /** Old visible values that were not `undefined`. */
-  readonly #old = new Map<string, unknown>();
+  /** Old visible values that were not `undefined` (added in key order, so each is an append). */
+  readonly #old = new OrderedMap<unknown>();
   /** Written keys whose visible value stays the same (a delete of an absent key). */
   #same: Set<string> | undefined;
 
@@ -49,15 +50,15 @@ export class WriteChanges implements ReadonlyMap<string, KeyChange> {
   constructor(writes: Layer, oldValue: (key: string) => unknown) {
     this.#writes = writes;
     let size = 0;
-    for (const key of writes.keys()) {
+    writes.forEach((value, key) => {
       const old = oldValue(key);
-      if (old === visible(writes.get(key))) {
+      if (old === visible(value)) {
         (this.#same ??= new Set()).add(key);
-        continue;
+        return;
       }
       size++;
       if (old !== undefined) this.#old.set(key, old);
-    }
+    });
     this.size = size;
   }
 

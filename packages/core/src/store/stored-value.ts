@@ -15,71 +15,78 @@ import { ValidationError } from "../errors.js";
  * (getters, non-enumerable and symbol members, prototypes) without inspecting each property.
  */
 export function storedValue(key: string, parsed: unknown): unknown {
-  // One ancestor stack for every call (an array per write is most of a small write's garbage);
-  // a call from inside a walk (a getter or `toJSON` that writes) gets its own.
-  const ancestors = walking ? [] : sharedAncestors;
-  const outermost = !walking;
-  walking = true;
   try {
-    const value = toJsonValue(parsed, "", ancestors);
+    const value = toJsonValue(parsed, "", 0, undefined);
     return value === undefined ? null : value;
   } catch (error) {
     throw new ValidationError(
       "invalid_value",
       `Value for ${JSON.stringify(key)} is not JSON: ${error instanceof Error ? error.message : String(error)}`,
     );
-  } finally {
-    if (outermost) {
-      walking = false;
-      sharedAncestors.length = 0;
-    }
   }
 }
 
-const sharedAncestors: object[] = [];
-let walking = false;
+/**
+ * Below this depth the walk keeps no path: a cycle recurses without end, so it always goes deeper,
+ * and from here on the objects on the path are kept and checked. Values of the usual few levels
+ * (a row, a shape) then cost no stack bookkeeping, and each walk has its own path (a getter or
+ * `toJSON` that writes while a walk runs starts its own).
+ */
+const UNTRACKED_DEPTH = 32;
 
 /**
  * `value` as JSON would serialise it under `holderKey` and parse it back, frozen; `undefined`
- * where JSON leaves the member out. `ancestors` are the objects being walked (cycle check).
+ * where JSON leaves the member out. `path` holds the objects walked past `UNTRACKED_DEPTH`.
  */
-function toJsonValue(value: unknown, holderKey: string | number, ancestors: object[]): unknown {
-  if (typeof value === "string" || typeof value === "boolean" || value === null) return value;
-  if (typeof value === "number") return Number.isFinite(value) ? value + 0 : null; // -0 + 0 is 0
-  if (typeof value === "object" || typeof value === "function" || typeof value === "bigint") {
-    const toJSON = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === "function") value = toJSON.call(value, String(holderKey)) as unknown;
-  }
+function toJsonValue(
+  value: unknown,
+  holderKey: string | number,
+  depth: number,
+  path: object[] | undefined,
+): unknown {
   switch (typeof value) {
     case "string":
     case "boolean":
+      return value;
     case "number":
-      return toJsonValue(value, holderKey, ancestors);
-    case "bigint":
-      throw new TypeError("it holds a BigInt");
+      return Number.isFinite(value) ? value + 0 : null; // -0 + 0 is 0
+    case "undefined":
+    case "symbol":
+      return undefined;
     case "object":
-      return value === null ? null : toJsonObject(value, ancestors);
-    default:
-      return undefined; // undefined, functions, symbols
+      if (value === null) return null;
   }
+  // An object, a function or a BigInt: any of them may carry a toJSON.
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") {
+    value = toJSON.call(value, String(holderKey)) as unknown;
+    if (typeof value !== "object" || value === null) return toJsonValue(value, holderKey, depth, path);
+  }
+  if (typeof value === "bigint") throw new TypeError("it holds a BigInt");
+  if (typeof value !== "object") return undefined; // a function
+  return toJsonObject(value as object, depth, path);
 }
 
-function toJsonObject(value: object, ancestors: object[]): unknown {
+function toJsonObject(value: object, depth: number, path: object[] | undefined): unknown {
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== Array.prototype) {
     // Boxed primitives serialise as their primitive.
-    if (value instanceof Number) return toJsonValue(Number(value), "", ancestors);
+    if (value instanceof Number) return toJsonValue(Number(value), "", depth, path);
     if (value instanceof String) return String(value);
     if (value instanceof Boolean) return value.valueOf();
     if (isRawJson(value)) return JSON.parse(value.rawJSON) as unknown;
   }
-  if (ancestors.includes(value)) throw new TypeError("it holds a cycle");
-  ancestors.push(value);
+  if (depth >= UNTRACKED_DEPTH) {
+    path ??= [];
+    if (path.includes(value)) throw new TypeError("it holds a cycle");
+    path.push(value);
+  }
+  const inner = depth + 1;
   let out: unknown[] | Record<string, unknown>;
   if (Array.isArray(value)) {
     const items = value as unknown[];
     const list = new Array<unknown>(items.length);
-    for (let i = 0; i < items.length; i++) list[i] = toJsonValue(items[i], i, ancestors) ?? null;
+    for (let i = 0; i < items.length; i++) list[i] = toJsonValue(items[i], i, inner, path) ?? null;
     out = list;
   } else {
     const record = value as Record<string, unknown>;
@@ -88,7 +95,10 @@ function toJsonObject(value: object, ancestors: object[]): unknown {
     // without allocating the key list.
     for (const k in record) {
       if (!Object.hasOwn(record, k)) continue;
-      const v = toJsonValue(record[k], k, ancestors);
+      const field = record[k];
+      // Strings and booleans inline: they are most fields, and a call each would be most of the walk.
+      const v =
+        typeof field === "string" || typeof field === "boolean" ? field : toJsonValue(field, k, inner, path);
       if (v === undefined) continue;
       // JSON.parse makes "__proto__" an own member; an assignment would set the prototype.
       if (k === "__proto__") defineField(fields, k, v);
@@ -96,7 +106,7 @@ function toJsonObject(value: object, ancestors: object[]): unknown {
     }
     out = fields;
   }
-  ancestors.pop();
+  if (depth >= UNTRACKED_DEPTH) path!.pop();
   return Object.freeze(out);
 }
 

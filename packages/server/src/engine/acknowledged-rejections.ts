@@ -1,5 +1,5 @@
 import type { PullResponseMessage } from "@synced-store/core/protocol";
-import type { RejectionBounds, StorageReader } from "../storage/storage.js";
+import type { RejectionBounds, RejectionRow, StorageReader } from "../storage/storage.js";
 import { boundedRejections, type Rejection, type RejectionLog } from "./rejection-log.js";
 import { toWireErrorCode } from "./wire-error.js";
 
@@ -14,8 +14,38 @@ export async function keptRejections(
   afterId: number,
 ): Promise<Rejection[]> {
   if (reader.rejections === undefined) return log.after(clientId, afterId);
-  const rows = await reader.rejections(clientId, afterId);
-  return rows.map((row) => ({ id: row.mutationId, error: toWireErrorCode(row.code, row.message) }));
+  return (await reader.rejections(clientId, afterId)).map(toRejection);
+}
+
+/**
+ * The stored rejections that a catch-up acknowledges to the clients of `connected`: mutations
+ * another process rejected, which this process's log never saw, so that the poke of the
+ * catch-up carries them as that process's poke does. Empty when storage keeps no rejections.
+ * `acknowledged` maps each caught-up client to its last mutation id before and after.
+ */
+export async function caughtUpRejections(
+  reader: StorageReader,
+  connected: Iterable<{ readonly clientId: string }>,
+  acknowledged: {
+    readonly before: ReadonlyMap<string, number>;
+    readonly after: ReadonlyMap<string, { readonly lastMutationId: number }>;
+  },
+): Promise<Map<string, Rejection[]>> {
+  const out = new Map<string, Rejection[]>();
+  if (reader.rejections === undefined || acknowledged.before.size === 0) return out;
+  for (const { clientId } of connected) {
+    const before = acknowledged.before.get(clientId);
+    const after = acknowledged.after.get(clientId)?.lastMutationId;
+    if (before === undefined || after === undefined || after <= before || out.has(clientId)) continue;
+    const rows = await reader.rejections(clientId, before);
+    const list = rows.filter((r) => r.mutationId <= after).map(toRejection);
+    if (list.length > 0) out.set(clientId, list);
+  }
+  return out;
+}
+
+function toRejection(row: RejectionRow): Rejection {
+  return { id: row.mutationId, error: toWireErrorCode(row.code, row.message) };
 }
 
 /**

@@ -40,13 +40,13 @@ describe("client and server engines (differential property)", () => {
         log = [];
         const server = await runOnServer(store, state, USER, "program", program);
         const serverLog = log;
-        await client.store.close();
         expect(clientLog).toEqual(serverLog);
         expect(client.error).toEqual(server.error);
         expect(client.writes).toEqual(clientView(server.writes));
         // Neither side's base moved, whatever the program did.
         expect(Object.fromEntries(client.store.baseEntries())).toEqual(clientView(state));
         expect(Object.fromEntries(server.cache.values.entries())).toEqual(state);
+        await client.store.close();
       }),
       { seed, numRuns: 150 },
     );

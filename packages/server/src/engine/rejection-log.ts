@@ -11,7 +11,8 @@ export interface Rejection {
 
 /**
  * Bytes one kept rejection counts for: its client id, code and message in UTF-8, plus 16 for its
- * id and bookkeeping. SQLite's pruning counts the same way (see `storage/sqlite.ts`).
+ * id and bookkeeping. SQLite's and PostgreSQL's collection counts the same way (see
+ * `storage/sqlite.ts`, `storage/postgres-rejections.ts`).
  */
 export function rejectionBytes(clientId: string, error: WireError): number {
   return utf8Length(clientId) + utf8Length(error.code) + utf8Length(error.message) + 16;
@@ -27,7 +28,8 @@ interface ClientRejections {
  * commit and the `mutation_error` still learns why its mutation was rejected: the handshake
  * replays the rejections after the client's acknowledged id. Bounded in counts and bytes per
  * client and per space: a client's oldest go first, then those of the clients rejected longest
- * ago. Not shared between processes and not kept across restarts.
+ * ago. Not shared between processes and not kept across restarts: where storage keeps
+ * rejections (SQLite, PostgreSQL), replays read them from there (`keptRejections`).
  */
 export class RejectionLog {
   readonly #byClient = new Map<string, ClientRejections>();

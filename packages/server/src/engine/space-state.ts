@@ -20,6 +20,8 @@ export type CatchUp =
       readonly from: number;
       readonly writes: WriteLayer;
       readonly clients: Map<string, ClientState>;
+      /** Of each client in `clients`, the last mutation id the cache held before (0: none). */
+      readonly acknowledgedBefore: ReadonlyMap<string, number>;
     }
   | { readonly kind: "reloaded"; readonly historyChanged: boolean };
 
@@ -34,7 +36,7 @@ export class SpaceState {
   version = 0;
   horizon = 0;
   /** Live values; each is deep-frozen, so a mutator that edits a read value in place fails instead of corrupting the cache. */
-  readonly values = new OrderedMap<unknown>();
+  readonly values = new OrderedMap<unknown>({ indexed: true });
   readonly clients = new Map<string, ClientState>();
   #loaded = false;
 
@@ -60,12 +62,14 @@ export class SpaceState {
         writes.set(change.key, change.deleted ? DELETED : change.value);
       }
       const clients = new Map<string, ClientState>();
+      const acknowledgedBefore = new Map<string, number>();
       for (const row of await reader.clients({ sinceVersion: this.version })) {
         clients.set(row.clientId, { userId: row.userId, lastMutationId: row.lastMutationId });
+        acknowledgedBefore.set(row.clientId, this.clients.get(row.clientId)?.lastMutationId ?? 0);
       }
       this.apply(head.version, writes, clients);
       this.horizon = head.horizon;
-      return { kind: "changes", from, writes, clients };
+      return { kind: "changes", from, writes, clients, acknowledgedBefore };
     }
     const historyChanged = this.#loaded && head.historyId !== this.historyId;
     await this.#reload(reader, head);

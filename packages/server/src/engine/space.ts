@@ -21,7 +21,7 @@ import type { StoreRuntime } from "./store-runtime.js";
 import { quoteName, toWireError, type WireError } from "./wire-error.js";
 import { pullResponse } from "./pull-response.js";
 import { pullResponseFrames } from "./snapshot-frames.js";
-import { acknowledgedRejections, keptRejections } from "./acknowledged-rejections.js";
+import { acknowledgedRejections, caughtUpRejections, keptRejections } from "./acknowledged-rejections.js";
 import { RejectionLog, rejectionBounds, wireRejections, type Rejection } from "./rejection-log.js";
 import { admit, type Admission, type AdmissionRequest, type Admitted, type Refused } from "./admission.js";
 import { migrateSpace, type SpaceMigration } from "./migrate-space.js";
@@ -471,7 +471,11 @@ export class Space {
   async #catchUp(reader: StorageReader, head: SpaceHead): Promise<void> {
     const result = await this.state.catchUp(reader, head);
     if (result.kind === "changes") {
-      this.#pokes.add(result.from, this.state.version, result.writes, result.clients);
+      const rejections = await caughtUpRejections(reader, this.connections, {
+        before: result.acknowledgedBefore,
+        after: result.clients,
+      });
+      this.#pokes.add(result.from, this.state.version, result.writes, result.clients, rejections);
       this.#scheduleFlush();
     } else if (result.kind === "reloaded" && this.connections.size > 0) {
       // Our connections' versions may no longer line up with the reloaded state: have them

@@ -1,6 +1,7 @@
 import { SyncedStoreError } from "@synced-store/core";
 import { type WireErrorCode, wireErrorCode } from "@synced-store/core/protocol";
 import { cutText } from "../util/cut-text.js";
+import { storableText } from "../util/storable-text.js";
 import { defaultLimits } from "./limits.js";
 
 /** A write over a size limit. */
@@ -24,7 +25,8 @@ export interface WireError {
  * Turns anything a mutator or an action threw into a wire error. Our typed errors keep their
  * code; anything else becomes `fallback` with the thrown message (the app's own words, meant for
  * the user who caused it: it goes to the originating client only). The message is cut to
- * `maxMessageBytes`: it may echo a client's input of any size, and it is kept for replay.
+ * `maxMessageBytes`: it may echo a client's input of any size, and it is kept for replay (with
+ * U+FFFD for any U+0000 or lone surrogate, which storage cannot keep as they are).
  */
 export function toWireError(
   error: unknown,
@@ -32,7 +34,8 @@ export function toWireError(
   maxMessageBytes = defaultLimits.maxErrorMessageBytes,
 ): WireError {
   const { code, message } = uncutWireError(error, fallback);
-  return { code, message: cutText(message, maxMessageBytes) };
+  // Kept as it is sent: a U+0000 or lone surrogate would fail (PostgreSQL) or change in storage.
+  return { code, message: cutText(storableText(message), maxMessageBytes) };
 }
 
 function uncutWireError(error: unknown, fallback: "mutator_failed" | "action_failed"): WireError {

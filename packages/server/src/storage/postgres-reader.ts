@@ -1,9 +1,11 @@
 import pg, { type PoolClient } from "pg";
+import { REJECTIONS_AFTER, type RejectionRecord } from "./postgres-rejections.js";
 import type {
   ClientQuery,
   ClientRow,
   KeyChange,
   KeyRow,
+  RejectionRow,
   SpaceHead,
   StorageReader,
   StorageScanOptions,
@@ -47,6 +49,7 @@ const Q = {
     WHERE space_id = $1 AND client_id = $2`,
   clients: `SELECT client_id, user_id, last_mutation_id, version FROM synced_store_clients
     WHERE space_id = $1 AND version > $2 AND ($3::text IS NULL OR user_id = $3) ORDER BY client_id`,
+  rejections: REJECTIONS_AFTER,
 } as const;
 
 /** The key and client rows changed after `since`, read with the round trip that opened the transaction. */
@@ -176,6 +179,16 @@ export class PostgresReader implements StorageReader {
       query.userId ?? null,
     ]);
     return rows.map(toClientRow);
+  }
+
+  async rejections(clientId: string, afterMutationId: number): Promise<RejectionRow[]> {
+    const rows = await this.query<RejectionRecord>("rejections", [this.spaceId, clientId, afterMutationId]);
+    return rows.map((r) => ({
+      clientId,
+      mutationId: Number(r.mutation_id),
+      code: r.code,
+      message: r.message,
+    }));
   }
 }
 

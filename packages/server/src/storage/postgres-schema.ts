@@ -51,6 +51,21 @@ CREATE TABLE synced_store_clients (
     name: "client rows by user (counted when a user's new client is admitted)",
     sql: `CREATE INDEX synced_store_clients_by_user ON synced_store_clients (space_id, user_id);`,
   },
+  {
+    id: 4,
+    name: "rejected mutations, kept for replay to their clients (bounded per client and per space)",
+    // `version`: the batch that rejected it; over the bounds, those of the oldest versions go first.
+    sql: `
+CREATE TABLE synced_store_rejections (
+  space_id text COLLATE "C" NOT NULL,
+  client_id text COLLATE "C" NOT NULL,
+  mutation_id bigint NOT NULL,
+  code text NOT NULL,
+  message text NOT NULL,
+  version bigint NOT NULL,
+  PRIMARY KEY (space_id, client_id, mutation_id)
+);`,
+  },
 ];
 
 /** Lock id (first half of a two-int advisory lock) that serializes migrations across processes. */

@@ -3,12 +3,15 @@ import pg, { type PoolClient } from "pg";
 
 const { escapeLiteral } = pg;
 import { PostgresReader, type PrefetchedChanges } from "./postgres-reader.js";
+import { rejectionsSql, type SpaceRejections } from "./postgres-rejections.js";
 import type {
   ClientQuery,
   ClientRow,
   KeyChange,
   KeyRow,
   KeyWrite,
+  RejectionBounds,
+  RejectionRow,
   SpaceHead,
   StorageScanOptions,
   StorageTransaction,
@@ -34,6 +37,8 @@ export interface BufferedWrites {
   readonly keys: ReadonlyArray<{ s: string; k: string; v: string | null; n: number }>;
   readonly clients: ReadonlyArray<{ s: string; c: string; u: string; m: number; n: number }>;
   readonly head: { s: string; h: string; v: number; z: number; q: number } | undefined;
+  /** Rejections to store, with the bounds their space is then collected to. */
+  readonly rejections: SpaceRejections | undefined;
 }
 
 /**
@@ -47,6 +52,8 @@ export function groupFlushSql(writes: readonly BufferedWrites[]): string {
   const keys = json(writes.flatMap((w) => w.keys));
   const clients = json(writes.flatMap((w) => w.clients));
   const heads = json(writes.flatMap((w) => (w.head === undefined ? [] : [w.head])));
+  const rejections = writes.flatMap((w) => (w.rejections === undefined ? [] : [w.rejections]));
+  const rest = rejections.length === 0 ? "" : `;\n${rejectionsSql(rejections)}`;
   // Statements in WITH run whether or not the main statement reads them.
   return `WITH
   k AS (INSERT INTO synced_store_keys (space_id, key, value, version)
@@ -60,7 +67,7 @@ export function groupFlushSql(writes: readonly BufferedWrites[]): string {
 INSERT INTO synced_store_spaces (space_id, history_id, version, horizon, schema_version)
   SELECT t.s, t.h, t.v, t.z, t.q
     FROM json_to_recordset(${heads}::json) AS t(s text, h text, v bigint, z bigint, q bigint)
-  ON CONFLICT (space_id) DO UPDATE SET version = excluded.version, schema_version = excluded.schema_version`;
+  ON CONFLICT (space_id) DO UPDATE SET version = excluded.version, schema_version = excluded.schema_version${rest}`;
 }
 
 const COLLECT = `DELETE FROM synced_store_keys WHERE space_id = $1 AND value IS NULL AND version <= $2`;
@@ -89,6 +96,9 @@ export class PostgresTransaction extends PostgresReader implements StorageTransa
   readonly #pendingKeys = new Map<string, CachedKey>();
   readonly #clients = new Map<string, ClientRow | null>();
   readonly #pendingClients = new Map<string, ClientRow>();
+  /** Rejections not yet sent, by client and mutation id (a second write of one replaces it). */
+  readonly #pendingRejections = new Map<string, RejectionRow & { readonly version: number }>();
+  #rejectionBounds: RejectionBounds | undefined;
 
   /** `head` is the space's head read under the lock at the start of the transaction (undefined: no space yet). */
   readonly #beforeWrite: (() => Promise<void>) | undefined;
@@ -160,6 +170,36 @@ export class PostgresTransaction extends PostgresReader implements StorageTransa
     }
   }
 
+  async putRejections(
+    version: number,
+    rows: readonly RejectionRow[],
+    bounds: RejectionBounds,
+  ): Promise<void> {
+    await this.head();
+    for (const row of rows) {
+      this.#pendingRejections.set(JSON.stringify([row.clientId, row.mutationId]), { ...row, version });
+    }
+    if (rows.length > 0) this.#rejectionBounds = bounds;
+  }
+
+  /** Reads the rows this transaction stored too (its buffered ones are sent first). */
+  override async rejections(clientId: string, afterMutationId: number): Promise<RejectionRow[]> {
+    const pending = this.#takeRejections();
+    if (pending !== undefined) {
+      await this.#wrote();
+      await this.client.query(rejectionsSql([pending]));
+    }
+    return super.rejections(clientId, afterMutationId);
+  }
+
+  #takeRejections(): SpaceRejections | undefined {
+    const bounds = this.#rejectionBounds;
+    if (this.#pendingRejections.size === 0 || bounds === undefined) return undefined;
+    const rows = [...this.#pendingRejections.values()];
+    this.#pendingRejections.clear();
+    return { spaceId: this.spaceId, rows, bounds };
+  }
+
   async putClients(rows: readonly ClientRow[]): Promise<void> {
     await this.head();
     for (const row of rows) {
@@ -206,7 +246,9 @@ export class PostgresTransaction extends PostgresReader implements StorageTransa
   takeWrites(): BufferedWrites | undefined {
     const head = this.#head;
     const writeHead = (this.#create && this.#touched) || this.#versionDirty;
-    if (!writeHead && this.#pendingKeys.size === 0 && this.#pendingClients.size === 0) return undefined;
+    const rejections = this.#takeRejections();
+    const none = this.#pendingKeys.size === 0 && this.#pendingClients.size === 0;
+    if (!writeHead && none && rejections === undefined) return undefined;
     const s = this.spaceId;
     const keys = [...this.#pendingKeys].map(([k, e]) => ({ s, k, v: e.json, n: e.version }));
     const clients = [...this.#pendingClients.values()].map((r) => ({
@@ -226,6 +268,7 @@ export class PostgresTransaction extends PostgresReader implements StorageTransa
       head: writeHead
         ? { s, h: head.historyId, v: head.version, z: head.horizon, q: head.schemaVersion }
         : undefined,
+      rejections,
     };
   }
 

@@ -22,7 +22,9 @@ describe.skipIf(!ready)("postgres storage (needs PostgreSQL)", () => {
     const storage = await openPostgresStorage({ connectionString: db.url, maxConnections: 4 });
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    await client.query("TRUNCATE synced_store_spaces, synced_store_keys, synced_store_clients");
+    await client.query(
+      "TRUNCATE synced_store_spaces, synced_store_keys, synced_store_clients, synced_store_rejections",
+    );
     await client.end();
     return storage;
   });

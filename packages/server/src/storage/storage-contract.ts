@@ -389,6 +389,74 @@ export function runStorageContract(name: string, makeStorage: () => Storage | Pr
       expect(await storage.read("s/2", (r) => r.rejections!("c1", 0))).toEqual([]);
     });
 
+    it("commits rejections with the batch's keys, and a transaction reads its own", async () => {
+      const supported = await storage.transact("s/1", (tx) =>
+        Promise.resolve(tx.putRejections !== undefined),
+      );
+      if (!supported) return;
+      const row = (mutationId: number) => ({
+        clientId: "c",
+        mutationId,
+        code: "invalid_args",
+        message: "no",
+      });
+      const bounds = { perClient: 2, perClientBytes: 10_000, perSpace: 100, perSpaceBytes: 10_000 };
+      const ownRead = await commit("s/1", async (tx, v) => {
+        await tx.putKeys(v, [{ key: "k", deleted: false, value: v }]);
+        await tx.putClients([{ clientId: "c", userId: "u", lastMutationId: 3, version: v }]);
+        await tx.putRejections!(v, [row(1), row(2), row(3)], bounds);
+        // Collected to the bounds already: the transaction reads what will be committed.
+        expect(await tx.rejections!("c", 0)).toEqual([row(2), row(3)]);
+        await tx.putRejections!(v, [row(4)], bounds);
+        expect(await tx.rejections!("c", 2)).toEqual([row(3), row(4)]);
+      });
+      expect(ownRead).toBe(1);
+      await storage.read("s/1", async (r) => {
+        expect(await r.get("k")).toMatchObject({ value: 1 });
+        expect(await r.rejections!("c", 0)).toEqual([row(3), row(4)]);
+      });
+    });
+
+    it("keeps the rejections of concurrent transactions on several spaces apart, none of one that throws", async () => {
+      const supported = await storage.transact("s/1", (tx) =>
+        Promise.resolve(tx.putRejections !== undefined),
+      );
+      if (!supported) return;
+      const row = (clientId: string, mutationId: number) => ({
+        clientId,
+        mutationId,
+        code: "mutator_failed",
+        message: `${clientId}/${mutationId}`,
+      });
+      const bounds = (perSpace: number) => ({
+        perClient: 100,
+        perClientBytes: 10_000,
+        perSpace,
+        perSpaceBytes: 10_000,
+      });
+      // Queued in one tick: backends that group commits put them in one group.
+      const results = await Promise.allSettled(
+        [1, 2, 3].map((n) =>
+          commit(`g/${n}`, async (tx, v) => {
+            await tx.putKeys(v, [{ key: "k", deleted: false, value: n }]);
+            await tx.putRejections!(v, [row("a", 1), row("a", 2), row("b", 1)], bounds(n));
+            if (n === 2) throw new Error("rolled back");
+          }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      const kept = (space: string) =>
+        storage.read(space, async (r) => [
+          ...(await r.rejections!("a", 0)),
+          ...(await r.rejections!("b", 0)),
+        ]);
+      // Each space within its own bounds: of the batch's rows, ordered by client id then newest first.
+      expect(await kept("g/1")).toEqual([row("a", 2)]);
+      expect(await kept("g/2")).toEqual([]);
+      expect(await storage.read("g/2", (r) => r.get("k"))).toBeUndefined();
+      expect(await kept("g/3")).toEqual([row("a", 1), row("a", 2), row("b", 1)]);
+    });
+
     it("collects stored rejections past the per-client and per-space bounds in counts and bytes", async () => {
       const supported = await storage.transact("s/1", (tx) =>
         Promise.resolve(tx.putRejections !== undefined),

@@ -125,8 +125,9 @@ export interface StorageReader {
   /** Client rows matching `query`, in client id order. */
   clients(query?: ClientQuery): Promise<ClientRow[]>;
   /**
-   * Optional. Rejections of `clientId` with `mutationId > afterMutationId`, in id order. Without
-   * it the engine remembers rejections in process memory only.
+   * Optional (SQLite and PostgreSQL have it). Rejections of `clientId` with
+   * `mutationId > afterMutationId`, in id order. Without it the engine remembers rejections in
+   * process memory only: another process, or this one after a restart, cannot replay them.
    */
   rejections?(clientId: string, afterMutationId: number): Promise<RejectionRow[]>;
 }

@@ -12,6 +12,16 @@ export function isStorableText(text: string): boolean {
   return !text.includes("\u0000") && !LONE_SURROGATE.test(text);
 }
 
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, "g");
+
+/**
+ * `text` with each U+0000 and lone surrogate replaced by U+FFFD: text every storage returns as
+ * it was given, for texts that are kept rather than refused (error messages, which echo anything).
+ */
+export function storableText(text: string): string {
+  return isStorableText(text) ? text : text.replaceAll("\u0000", "\uFFFD").replace(LONE_SURROGATES, "\uFFFD");
+}
+
 /** Length of `text` in UTF-8 bytes (a surrogate pair counts 4, a lone surrogate 3), without encoding it. */
 export function utf8Length(text: string): number {
   let bytes = 0;
